@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Install every Debian package TwinOS Monitor needs to build, test and
+# document itself. Idempotent: packages already present are skipped, and
+# apt-get runs only when something is missing.
+set -euo pipefail
+
+packages=(
+    # build and test
+    cmake g++ make libgtest-dev libgmock-dev libbenchmark-dev
+    # libraries the tool links
+    libpcap-dev libcli11-dev
+    # docs: Doxygen XML -> Breathe -> Sphinx, and the diagrams
+    doxygen python3-sphinx python3-breathe furo graphviz
+    # helpers the scripts and tests use
+    python3 tcpdump
+)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+        missing+=("$p")
+    fi
+done
+
+if ((${#missing[@]} == 0)); then
+    echo "install-deps: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+echo "install-deps: installing ${missing[*]}"
+sudo=""
+if [[ $(id -u) -ne 0 ]]; then sudo="sudo"; fi
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"

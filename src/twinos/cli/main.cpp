@@ -1,0 +1,36 @@
+// SPDX-License-Identifier: MIT
+// The `twinos` command: one program, one subcommand per job.
+//
+// Exit codes follow the project's rule: 0 done, 1 runtime error, 2 usage or
+// input error. Later chapters add `twinos run` (the monitor) and `twinos eval`.
+#include <CLI/CLI.hpp>
+#include <exception>
+#include <iostream>
+
+#include "twinos/cli/boot_command.h"
+
+int main(int argc, char** argv) {
+    CLI::App app{"TwinOS Monitor: two operating systems on one simulated PC"};
+    app.require_subcommand(1);
+    twinos::cli::BootOptions boot_options;
+    twinos::cli::add_boot_command(app, boot_options);
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        app.exit(e);
+        return 2;
+    }
+    try {
+        if (app.got_subcommand("boot")) {
+            return twinos::cli::run_boot(boot_options, std::cout, std::cerr);
+        }
+    } catch (const std::exception& e) {
+        std::cerr << "twinos: runtime error: " << e.what() << '\n';
+        return 1;
+    }
+    return 2;
+}

@@ -1,0 +1,123 @@
+// SPDX-License-Identifier: MIT
+// Command-line units: strict parsing with column-accurate errors.
+#include "twinos/cli/units.h"
+
+#include <limits>
+#include <stdexcept>
+#include <string>
+
+namespace twinos::cli {
+
+namespace {
+
+[[noreturn]] void fail(std::string_view text, std::size_t column, const std::string& why) {
+    throw std::invalid_argument("'" + std::string(text) + "' at column " +
+                                std::to_string(column + 1) + ": " + why);
+}
+
+// Read an unsigned number (decimal, or hex after 0x) starting at `pos`.
+std::uint64_t read_number(std::string_view text, std::size_t& pos) {
+    int base = 10;
+    if (text.substr(pos, 2) == "0x" || text.substr(pos, 2) == "0X") {
+        base = 16;
+        pos += 2;
+    }
+    const std::size_t start = pos;
+    std::uint64_t value = 0;
+    while (pos < text.size()) {
+        char c = text[pos];
+        int digit;
+        if (c >= '0' && c <= '9') {
+            digit = c - '0';
+        } else if (base == 16 && c >= 'a' && c <= 'f') {
+            digit = c - 'a' + 10;
+        } else if (base == 16 && c >= 'A' && c <= 'F') {
+            digit = c - 'A' + 10;
+        } else {
+            break;
+        }
+        if (value > (std::numeric_limits<std::uint64_t>::max() - digit) / base) {
+            fail(text, start, "number too large");
+        }
+        value = value * base + digit;
+        ++pos;
+    }
+    if (pos == start) fail(text, start, "expected a number");
+    return value;
+}
+
+std::uint64_t scaled(std::string_view text, std::size_t column, std::uint64_t value,
+                     std::uint64_t unit) {
+    if (unit != 0 && value > std::numeric_limits<std::uint64_t>::max() / unit) {
+        fail(text, column, "value too large");
+    }
+    return value * unit;
+}
+
+}  // namespace
+
+std::uint64_t parse_size(std::string_view text) {
+    std::size_t pos = 0;
+    const std::uint64_t value = read_number(text, pos);
+    const std::size_t unit_at = pos;
+    std::string_view unit = text.substr(pos);
+    std::uint64_t multiplier;
+    if (unit.empty() || unit == "B") {
+        multiplier = 1;
+    } else if (unit == "K" || unit == "KiB") {
+        multiplier = 1ull << 10;
+    } else if (unit == "M" || unit == "MiB") {
+        multiplier = 1ull << 20;
+    } else if (unit == "G" || unit == "GiB") {
+        multiplier = 1ull << 30;
+    } else {
+        fail(text, unit_at, "unknown size unit '" + std::string(unit) + "' (use K, M or G)");
+    }
+    return scaled(text, unit_at, value, multiplier);
+}
+
+machine::Ticks parse_duration(std::string_view text) {
+    std::size_t pos = 0;
+    const std::uint64_t value = read_number(text, pos);
+    const std::size_t unit_at = pos;
+    std::string_view unit = text.substr(pos);
+    std::uint64_t ns_per_unit;
+    if (unit == "ns") {
+        ns_per_unit = 1;
+    } else if (unit == "us") {
+        ns_per_unit = 1000;
+    } else if (unit == "ms") {
+        ns_per_unit = 1000 * 1000;
+    } else if (unit == "s") {
+        ns_per_unit = 1000 * 1000 * 1000;
+    } else if (unit.empty()) {
+        fail(text, unit_at, "missing unit (use ns, us, ms or s)");
+    } else {
+        fail(text, unit_at, "unknown time unit '" + std::string(unit) + "' (use ns, us, ms or s)");
+    }
+    const std::uint64_t ns = scaled(text, unit_at, value, ns_per_unit);
+    if (ns > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
+        fail(text, 0, "duration too long");
+    }
+    return machine::Ticks{static_cast<std::int64_t>(ns)};
+}
+
+machine::Partition parse_partition(std::string_view text, machine::OsId owner) {
+    const std::size_t colon = text.find(':');
+    if (colon == std::string_view::npos) fail(text, text.size(), "expected BASE:SIZE");
+    machine::Partition p;
+    p.owner = owner;
+    try {
+        p.base = machine::PhysAddr{parse_size(text.substr(0, colon))};
+    } catch (const std::invalid_argument& e) {
+        fail(text, 0, std::string("base: ") + e.what());
+    }
+    try {
+        p.size_bytes = parse_size(text.substr(colon + 1));
+    } catch (const std::invalid_argument& e) {
+        fail(text, colon + 1, std::string("size: ") + e.what());
+    }
+    return p;
+}
+
+}  // namespace twinos::cli

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+// Command-line units: memory sizes, simulated durations and partition specs.
+//
+// Students type `--memory 256M`, `--quantum 10ms`, `--coexisting 0:128M`; this
+// file turns those into numbers, or into an error that says which column of
+// which word is wrong. Sizes accept K/M/G (binary, optionally followed by
+// `iB`) and `0x` hex; durations accept ns, us, ms and s.
+//
+// Chapter: chapters/01-introduction.rst.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "twinos/machine/partition.h"
+#include "twinos/machine/ticks.h"
+
+/// @addtogroup twinos_os
+/// @{
+namespace twinos::cli {
+
+/// Parse a byte count such as `4096`, `0x1000`, `64K`, `256M`, `1GiB`.
+/// @throws std::invalid_argument naming the column that is wrong.
+std::uint64_t parse_size(std::string_view text);
+
+/// Parse a simulated duration such as `10ms`, `250us`, `1s`, `3990ns`.
+/// @throws std::invalid_argument naming the column that is wrong.
+machine::Ticks parse_duration(std::string_view text);
+
+/// Parse a partition as `BASE:SIZE`, e.g. `0:128M` or `128M:128M`.
+/// @throws std::invalid_argument naming the column that is wrong.
+machine::Partition parse_partition(std::string_view text, machine::OsId owner);
+
+}  // namespace twinos::cli
+/// @}

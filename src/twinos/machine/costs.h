@@ -1,0 +1,44 @@
+// SPDX-License-Identifier: MIT
+// Every modelled cost of the simulated machine, in one place.
+// Part of the simulated machine; OS code and labs never edit this.
+//
+// Like Nachos' `stats.h`, this header is the one place where simulated time
+// is given meaning. Each constant is a *model* taken from the paper's
+// measurements on a Pentium 4 3.0 GHz running Linux 2.4.7 (sec. 4), not a
+// measurement of this host. Tests check simulated timings against these
+// constants; benchmarks measure host speed; the two are never mixed.
+//
+// Later chapters add their own costs here (trapped I/O, step (A), copy time).
+//
+// Paper: Table 1. Chapter: chapters/02-twinos.rst.
+#pragma once
+
+#include "twinos/machine/ticks.h"
+
+/// @addtogroup twinos_machine
+/// @{
+namespace twinos::machine::costs {
+
+/// Switching the CPU from one OS to the other: save one OS's environment,
+/// restore the other's. Paper Table 1, step (B): ≈3.99 µs.
+inline constexpr Ticks kOsSwitch = nanoseconds(3990);
+
+/// Returning to the interrupted OS after an interrupt was handled in the
+/// other one. Paper Table 1, step (D): ≈0.75 µs.
+inline constexpr Ticks kReturnToInterruptedOs = nanoseconds(750);
+
+/// The default time-sharing quantum. The paper says only that the OS is
+/// switched on timer interrupts; Linux 2.4 on IA-32 ran its timer at HZ=100,
+/// so we switch every 10 ms unless told otherwise.
+inline constexpr Ticks kDefaultQuantum = milliseconds(10);
+
+/// A kernel's boot work before it enables interrupts. Not measured in the
+/// paper; a round figure so that boot shows up in traces as taking time.
+inline constexpr Ticks kKernelBoot = microseconds(50);
+
+/// Entering and leaving the kernel for one system call. Not in the paper;
+/// a typical Pentium 4 `int 0x80` round trip of the time.
+inline constexpr Ticks kSystemCall = nanoseconds(400);
+
+}  // namespace twinos::machine::costs
+/// @}

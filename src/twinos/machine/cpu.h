@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// Cpu: the one processor the two OSes time-share, and where its time went.
+// Part of the simulated machine; OS code and labs never edit this.
+//
+// The paper shares only the processor between the OSes (§2.1). At any moment
+// exactly one OS is running. Work is modelled by *charging* the CPU: a
+// handler that costs c ticks, started at time t, keeps the CPU busy until
+// t + c. Devices keep running meanwhile (their events fire on time), but
+// anything that needs the CPU -- an interrupt delivery, a timer switch --
+// waits until it is free. That is how handlers "run with interrupts masked".
+//
+// Interface:
+//   - `running()`, `free_at()`;
+//   - `switch_to(os, reason)`: charge the modelled switch cost and change OS;
+//   - `charge(os, cost)`: run work for the running OS;
+//   - `stats(at)`: ticks held, busy, switching and idle per OS.
+// Invariants: work is only ever charged to the running OS; held(preceding) +
+// held(coexisting) + switching == total at every instant.
+//
+// Paper: §2.1, Table 1 (B), (D). Chapter: chapters/02-twinos.rst.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string_view>
+
+#include "twinos/machine/os_id.h"
+#include "twinos/machine/ticks.h"
+
+/// @addtogroup twinos_machine
+/// @{
+namespace twinos::machine {
+
+class EventQueue;
+class Trace;
+
+/// Why the CPU changed OS.
+enum class SwitchReason : std::uint8_t {
+    Boot,    ///< The preceding OS handing over to the co-existing OS at boot.
+    Timer,   ///< The time-sharing quantum ran out.
+    Irq,     ///< An interrupt for the OS that was not running (paper step B).
+    Return,  ///< Back to the interrupted OS after that interrupt (paper step D).
+};
+
+/// The name of a switch reason, for traces and summaries.
+std::string_view to_string(SwitchReason reason);
+
+/// Where the CPU's time went, up to a given instant.
+struct CpuStats {
+    Ticks total;                            ///< Time since power-on.
+    std::array<Ticks, 2> held{};            ///< Time each OS held the CPU.
+    std::array<Ticks, 2> busy{};            ///< Time each OS spent on charged work.
+    Ticks switching;                        ///< Time spent switching between OSes.
+    Ticks idle;                             ///< total - busy(both) - switching.
+    std::array<std::uint64_t, 4> switches{};  ///< Count per `SwitchReason`.
+    /// All switches, whatever their reason.
+    std::uint64_t total_switches() const {
+        return switches[0] + switches[1] + switches[2] + switches[3];
+    }
+};
+
+/// The machine's processor.
+class Cpu {
+   public:
+    /// A CPU that reads time from `clock` and traces switches to `trace`.
+    Cpu(const EventQueue& clock, Trace& trace) : clock_(clock), trace_(trace) {}
+
+    // Cpu — public interface
+
+    /// The OS currently running.
+    OsId running() const { return running_; }
+    /// When the work charged so far is finished; at or before now when idle.
+    Ticks free_at() const { return free_at_; }
+    /// True when charged work is still in progress at the current time.
+    bool busy() const;
+
+    /// Switch to `to`, charging the modelled cost for `reason`, once the CPU
+    /// is free. Switching to the running OS is a no-op.
+    void switch_to(OsId to, SwitchReason reason);
+
+    /// Charge `cost` of work to `os`, starting when the CPU is free.
+    /// @pre `os == running()`: an OS can only spend CPU time while it runs.
+    /// @return when the work finishes.
+    Ticks charge(OsId os, Ticks cost);
+
+    /// The CPU's accounting as of time `at` (at least `free_at()`).
+    CpuStats stats(Ticks at) const;
+
+   private:
+    // Cpu — state
+    const EventQueue& clock_;
+    Trace& trace_;
+    OsId running_ = OsId::Preceding;  // the preceding OS boots first
+    Ticks free_at_{0};
+    Ticks running_since_{0};
+    std::array<Ticks, 2> held_{};
+    std::array<Ticks, 2> busy_{};
+    Ticks switching_{0};
+    std::array<std::uint64_t, 4> switches_{};
+};
+
+}  // namespace twinos::machine
+/// @}

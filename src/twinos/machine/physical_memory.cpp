@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+// PhysicalMemory: lazily zeroed host backing store and checked access.
+// Part of the simulated machine; OS code and labs never edit this.
+#include "twinos/machine/physical_memory.h"
+
+#include <cstdlib>
+#include <cstring>
+#include <new>
+
+#include "twinos/machine/trace.h"
+
+namespace twinos::machine {
+
+void PhysicalMemory::FreeDeleter::operator()(std::byte* p) const { std::free(p); }
+
+PhysicalMemory::PhysicalMemory(std::uint64_t size_bytes) : size_(size_bytes) {
+    // calloc of a large block maps fresh zero pages from the host kernel, so
+    // untouched simulated RAM costs no host memory. A vector would write
+    // every byte up front.
+    auto* raw = static_cast<std::byte*>(std::calloc(size_bytes == 0 ? 1 : size_bytes, 1));
+    if (raw == nullptr) throw std::bad_alloc();
+    bytes_.reset(raw);
+}
+
+std::span<std::byte> PhysicalMemory::span(PhysAddr addr, std::uint64_t length) {
+    if (!valid_range(addr, length)) {
+        throw BusError("physical access " + hex(addr.value(), 8) + "+" + std::to_string(length) +
+                       " runs past the end of memory (" + hex(size_, 8) + ")");
+    }
+    return {bytes_.get() + addr.value(), static_cast<std::size_t>(length)};
+}
+
+void PhysicalMemory::read(PhysAddr addr, std::span<std::byte> out) const {
+    auto src = const_cast<PhysicalMemory*>(this)->span(addr, out.size());
+    std::memcpy(out.data(), src.data(), out.size());
+}
+
+void PhysicalMemory::write(PhysAddr addr, std::span<const std::byte> in) {
+    auto dst = span(addr, in.size());
+    std::memcpy(dst.data(), in.data(), in.size());
+}
+
+}  // namespace twinos::machine

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+// PortBus: attaching devices, installing traps, and routing each access.
+// Part of the simulated machine; OS code and labs never edit this.
+#include "twinos/machine/port_bus.h"
+
+#include <algorithm>
+
+#include "twinos/machine/config_error.h"
+#include "twinos/machine/event_queue.h"
+#include "twinos/machine/trace.h"
+
+namespace twinos::machine {
+
+namespace {
+
+const char* width_suffix(IoWidth width) {
+    switch (width) {
+        case IoWidth::Byte: return "8";
+        case IoWidth::Word: return "16";
+        case IoWidth::Dword: return "32";
+    }
+    return "?";
+}
+
+std::uint32_t width_bytes(IoWidth width) { return static_cast<std::uint32_t>(width); }
+
+}  // namespace
+
+IoFault::IoFault(OsId who, Port port, IoWidth width, const std::string& reason)
+    : std::runtime_error(std::string("I/O fault: ") + std::string(to_string(who)) + " " +
+                         width_suffix(width) + "-bit access to port " + hex(port.value(), 4) +
+                         ": " + reason),
+      who_(who),
+      port_(port) {}
+
+void PortBus::attach(const std::string& name, PortRange ports, OsId owner, PortHandler& handler) {
+    for (const Attachment& a : devices_) {
+        if (a.ports.overlaps(ports)) {
+            throw ConfigError("devices." + name + ".ports",
+                              "ports overlap those of '" + a.name + "'");
+        }
+    }
+    devices_.push_back({name, ports, owner, &handler});
+}
+
+void PortBus::install_trap(const std::string& name, PortRange ports, OsId trapped_os,
+                           PortHandler& handler) {
+    for (const Attachment& a : devices_) {
+        if (a.ports.overlaps(ports) && a.owner == trapped_os) {
+            throw ConfigError("traps." + name, "the " + std::string(to_string(trapped_os)) +
+                                                   " OS owns '" + a.name +
+                                                   "'; its accesses go to the device");
+        }
+    }
+    for (const Trap& t : traps_) {
+        if (t.trapped_os == trapped_os && t.ports.overlaps(ports)) {
+            throw ConfigError("traps." + name, "overlaps trap '" + t.name + "'");
+        }
+    }
+    traps_.push_back({name, ports, trapped_os, &handler});
+}
+
+bool PortBus::remove_trap(const std::string& name) {
+    auto it = std::find_if(traps_.begin(), traps_.end(), [&](const Trap& t) { return t.name == name; });
+    if (it == traps_.end()) return false;
+    traps_.erase(it);
+    return true;
+}
+
+const OsId* PortBus::owner_of(Port port) const {
+    for (const Attachment& a : devices_) {
+        if (a.ports.covers(port)) return &a.owner;
+    }
+    return nullptr;
+}
+
+// [twinos:io-route]
+PortHandler& PortBus::route(OsId who, Port port, IoWidth width, bool is_out, std::string& target) {
+    IoCounters& count = counters_[index_of(who)];
+    auto refuse = [&](const std::string& reason) -> IoFault {
+        ++count.faults;
+        trace_.emit(TraceFlag::Io, clock_.now(),
+                    std::string(to_string(who)) + (is_out ? " out" : " in") + width_suffix(width) +
+                        " " + hex(port.value(), 4) + " FAULT: " + reason);
+        return IoFault(who, port, width, reason);
+    };
+    // 1. Which device decodes this port? Every byte of the access must be its.
+    auto dev = std::find_if(devices_.begin(), devices_.end(),
+                            [&](const Attachment& a) { return a.ports.covers(port); });
+    if (dev == devices_.end()) throw refuse("no device decodes this port");
+    if (!dev->ports.covers(port, width_bytes(width))) {
+        throw refuse("access runs past the end of '" + dev->name + "'");
+    }
+    // 2. The owner talks to its device directly.
+    if (dev->owner == who) {
+        ++count.direct;
+        target = dev->name;
+        return *dev->handler;
+    }
+    // 3. A non-owner reaches the device only through a trap installed for it.
+    for (Trap& t : traps_) {
+        if (t.trapped_os == who && t.ports.covers(port, width_bytes(width))) {
+            ++count.trapped;
+            target = "trap " + t.name;
+            return *t.handler;
+        }
+    }
+    // 4. Otherwise the access is refused, loudly.
+    throw refuse("'" + dev->name + "' belongs to the " + std::string(to_string(dev->owner)) +
+                 " OS");
+}
+// [/twinos:io-route]
+
+std::uint32_t PortBus::in(OsId who, Port port, IoWidth width) {
+    std::string target;
+    PortHandler& handler = route(who, port, width, false, target);
+    std::uint32_t value = handler.port_in(port, width);
+    if (trace_.enabled(TraceFlag::Io)) {
+        trace_.emit(TraceFlag::Io, clock_.now(),
+                    std::string(to_string(who)) + " in" + width_suffix(width) + " " +
+                        hex(port.value(), 4) + " -> " + hex(value, 2 * width_bytes(width)) +
+                        " (" + target + ")");
+    }
+    return value;
+}
+
+void PortBus::out(OsId who, Port port, IoWidth width, std::uint32_t value) {
+    std::string target;
+    PortHandler& handler = route(who, port, width, true, target);
+    if (trace_.enabled(TraceFlag::Io)) {
+        trace_.emit(TraceFlag::Io, clock_.now(),
+                    std::string(to_string(who)) + " out" + width_suffix(width) + " " +
+                        hex(port.value(), 4) + " <- " + hex(value, 2 * width_bytes(width)) +
+                        " (" + target + ")");
+    }
+    handler.port_out(port, width, value);
+}
+
+}  // namespace twinos::machine

@@ -1,0 +1,161 @@
+// SPDX-License-Identifier: MIT
+// PortBus: the x86 I/O port space, with an owning OS per device and trap handlers.
+// Part of the simulated machine; OS code and labs never edit this.
+//
+// Every `in`/`out` instruction of either OS goes through `PortBus`, which
+// decides where it lands. This routing matrix is the heart of TwinOS's
+// device partitioning (paper §2.1) and of the pseudo NIC (§2.2):
+//
+//   issuer is the device's owner              -> the device
+//   issuer is not, and a trap is installed    -> the trap handler (the pseudo NIC)
+//   issuer is not, and no trap                -> IoFault (counted, never ignored)
+//   no device decodes the port                -> IoFault
+//
+// Interface:
+//   - `attach(name, ports, owner, handler)`: a device claims its ports;
+//   - `install_trap(ports, os, handler, name)`: catch a non-owner's accesses;
+//   - `in(os, port, width)` / `out(os, port, width, value)`;
+//   - `PortIo`: an OS's view of the bus, bound to that OS so it cannot
+//     pretend to be the other one.
+//
+// Paper: §2.1, §2.2. Chapter: chapters/02-twinos.rst.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "twinos/machine/addresses.h"
+#include "twinos/machine/machine_config.h"
+#include "twinos/machine/os_id.h"
+
+/// @addtogroup twinos_machine
+/// @{
+namespace twinos::machine {
+
+class EventQueue;
+class Trace;
+
+/// The operand size of an I/O instruction (`inb`/`inw`/`inl`).
+enum class IoWidth : std::uint8_t { Byte = 1, Word = 2, Dword = 4 };
+
+/// Something that answers port I/O: a device model or a trap handler.
+class PortHandler {
+   public:
+    virtual ~PortHandler() = default;
+    /// Answer an `in` of `width` at `port`.
+    virtual std::uint32_t port_in(Port port, IoWidth width) = 0;
+    /// Take an `out` of `value` (`width` wide) at `port`.
+    virtual void port_out(Port port, IoWidth width, std::uint32_t value) = 0;
+};
+
+/// A port access that no device or trap accepted. The x86 analogue is a
+/// general-protection fault on an I/O instruction the OS may not issue.
+class IoFault : public std::runtime_error {
+   public:
+    /// Describe a refused access by `who` at `port`.
+    IoFault(OsId who, Port port, IoWidth width, const std::string& reason);
+    /// The OS that issued the access.
+    OsId who() const { return who_; }
+    /// The port it addressed.
+    Port port() const { return port_; }
+
+   private:
+    OsId who_;
+    Port port_;
+};
+
+/// How one OS's port I/O was routed, counted since power-on.
+struct IoCounters {
+    std::uint64_t direct = 0;   ///< Reached a device this OS owns.
+    std::uint64_t trapped = 0;  ///< Reached a trap handler.
+    std::uint64_t faults = 0;   ///< Refused with an IoFault.
+};
+
+/// The machine's I/O port space.
+class PortBus {
+   public:
+    /// A bus that stamps its trace lines with `clock`'s time.
+    PortBus(const EventQueue& clock, Trace& trace) : clock_(clock), trace_(trace) {}
+
+    // PortBus — public interface
+
+    /// Give `ports` to device `name`, owned by `owner`.
+    /// @throws ConfigError when the range overlaps another device's.
+    void attach(const std::string& name, PortRange ports, OsId owner, PortHandler& handler);
+
+    /// Route accesses by `trapped_os` to `ports` (which it does not own) to `handler`.
+    /// @throws ConfigError when `trapped_os` owns a device there, or another
+    ///         trap for the same OS overlaps.
+    void install_trap(const std::string& name, PortRange ports, OsId trapped_os,
+                      PortHandler& handler);
+
+    /// Remove the trap `name`. @return false when there was none.
+    bool remove_trap(const std::string& name);
+
+    /// Execute `in` of `width` at `port` on behalf of `who`. @throws IoFault.
+    std::uint32_t in(OsId who, Port port, IoWidth width);
+    /// Execute `out` of `value` at `port` on behalf of `who`. @throws IoFault.
+    void out(OsId who, Port port, IoWidth width, std::uint32_t value);
+
+    /// Routing counts for one OS.
+    const IoCounters& counters(OsId os) const { return counters_[index_of(os)]; }
+
+    /// The owner of the device decoding `port`, if any.
+    const OsId* owner_of(Port port) const;
+
+   private:
+    // PortBus — state
+    struct Attachment {
+        std::string name;
+        PortRange ports;
+        OsId owner;
+        PortHandler* handler;
+    };
+    struct Trap {
+        std::string name;
+        PortRange ports;
+        OsId trapped_os;
+        PortHandler* handler;
+    };
+    // Decide where an access goes; throws IoFault (and counts it) if nowhere.
+    PortHandler& route(OsId who, Port port, IoWidth width, bool is_out, std::string& target);
+
+    const EventQueue& clock_;
+    Trace& trace_;
+    std::vector<Attachment> devices_;
+    std::vector<Trap> traps_;
+    std::array<IoCounters, 2> counters_{};
+};
+
+/// One OS's view of the port bus: every access is issued as that OS.
+class PortIo {
+   public:
+    /// Bind `bus` to `who`.
+    PortIo(PortBus& bus, OsId who) : bus_(&bus), who_(who) {}
+    /// `inb`. @throws IoFault
+    std::uint8_t in8(Port p) { return static_cast<std::uint8_t>(bus_->in(who_, p, IoWidth::Byte)); }
+    /// `inw`. @throws IoFault
+    std::uint16_t in16(Port p) {
+        return static_cast<std::uint16_t>(bus_->in(who_, p, IoWidth::Word));
+    }
+    /// `inl`. @throws IoFault
+    std::uint32_t in32(Port p) { return bus_->in(who_, p, IoWidth::Dword); }
+    /// `outb`. @throws IoFault
+    void out8(Port p, std::uint8_t v) { bus_->out(who_, p, IoWidth::Byte, v); }
+    /// `outw`. @throws IoFault
+    void out16(Port p, std::uint16_t v) { bus_->out(who_, p, IoWidth::Word, v); }
+    /// `outl`. @throws IoFault
+    void out32(Port p, std::uint32_t v) { bus_->out(who_, p, IoWidth::Dword, v); }
+    /// The OS this view issues I/O as.
+    OsId who() const { return who_; }
+
+   private:
+    PortBus* bus_;
+    OsId who_;
+};
+
+}  // namespace twinos::machine
+/// @}

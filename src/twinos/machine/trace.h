@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+// Trace: per-subsystem event tracing, every line stamped in simulated ticks.
+// Part of the simulated machine; OS code and labs never edit this.
+//
+// Nachos' `DEBUG(flag, ...)` made a teaching machine watchable; this is the
+// same idea. Each subsystem has a flag (`sched`, `irq`, `io`, ...); a line is
+// kept only when its flag is on. Because the machine is deterministic the
+// trace is too, so traces serve as golden files, lab hints and figures, and
+// a hash of the trace is a cheap determinism check.
+//
+// Interface:
+//   - `parse_trace_flags("sched,irq")`: the command-line form, with a clear
+//     error naming an unknown flag;
+//   - `enabled(flag)`, `emit(flag, now, text)`;
+//   - `hash()`: FNV-1a over every emitted line; `lines()` when kept in memory.
+//
+// Chapter: chapters/02-twinos.rst.
+#pragma once
+
+#include <cstdint>
+#include <ostream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "twinos/machine/ticks.h"
+
+/// @addtogroup twinos_machine
+/// @{
+namespace twinos::machine {
+
+/// One traceable subsystem. Values are bits of a mask.
+enum class TraceFlag : std::uint32_t {
+    Boot = 1u << 0,   ///< Kernel boot steps and console output.
+    Sched = 1u << 1,  ///< OS switches and time sharing.
+    Irq = 1u << 2,    ///< Interrupt raise, coalesce and delivery.
+    Io = 1u << 3,     ///< Every port I/O instruction and how it was routed.
+    Mem = 1u << 4,    ///< Address-space changes (map, unmap, copy, restore).
+};
+
+/// The flags a trace mask may hold, in the order `--trace=all` lists them.
+inline constexpr TraceFlag kAllTraceFlags[] = {TraceFlag::Boot, TraceFlag::Sched, TraceFlag::Irq,
+                                               TraceFlag::Io, TraceFlag::Mem};
+
+/// The name of a flag as written on the command line.
+std::string_view to_string(TraceFlag flag);
+
+/// Parse a comma-separated flag list such as `sched,irq,io`, or `all`, or ``.
+/// @throws std::invalid_argument naming the unknown flag and its position.
+std::uint32_t parse_trace_flags(std::string_view list);
+
+/// The machine's trace: a filtered, tick-stamped log of what happened.
+class Trace {
+   public:
+    // Trace — public interface
+
+    /// Turn on exactly the flags in `mask`.
+    void set_mask(std::uint32_t mask) { mask_ = mask; }
+    /// The current flag mask.
+    std::uint32_t mask() const { return mask_; }
+    /// True when lines for `flag` are kept.
+    bool enabled(TraceFlag flag) const { return (mask_ & static_cast<std::uint32_t>(flag)) != 0; }
+
+    /// Also write each kept line to `out` as it is emitted (nullptr: stop).
+    void echo_to(std::ostream* out) { echo_ = out; }
+    /// Keep every emitted line in memory for `lines()` (tests, golden files).
+    void keep_lines(bool keep) { keep_ = keep; }
+
+    /// Record one line for `flag` at time `now`, if the flag is enabled.
+    void emit(TraceFlag flag, Ticks now, std::string_view text);
+
+    /// The lines kept so far (only when `keep_lines(true)`).
+    const std::vector<std::string>& lines() const { return lines_; }
+    /// The number of lines emitted so far.
+    std::uint64_t count() const { return count_; }
+    /// FNV-1a hash of every emitted line, in order: equal runs, equal hashes.
+    std::uint64_t hash() const { return hash_; }
+
+   private:
+    // Trace — state
+    std::uint32_t mask_ = 0;
+    std::ostream* echo_ = nullptr;
+    bool keep_ = false;
+    std::vector<std::string> lines_;
+    std::uint64_t count_ = 0;
+    std::uint64_t hash_ = 14695981039346656037ull;  // FNV-1a offset basis
+};
+
+/// Format `value` as `0x` followed by exactly `digits` hex digits.
+std::string hex(std::uint64_t value, int digits);
+
+}  // namespace twinos::machine
+/// @}

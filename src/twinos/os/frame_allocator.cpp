@@ -1,0 +1,40 @@
+// SPDX-License-Identifier: MIT
+// FrameAllocator: bump allocation with lowest-first reuse.
+// Part of a kernel (OS code), not of the machine.
+#include "twinos/os/frame_allocator.h"
+
+#include <stdexcept>
+
+namespace twinos::os {
+
+using machine::kPageSize;
+using machine::PhysAddr;
+
+std::optional<PhysAddr> FrameAllocator::allocate() {
+    std::uint64_t index;
+    if (!recycled_.empty()) {
+        index = *recycled_.begin();
+        recycled_.erase(recycled_.begin());
+    } else if (next_unused_ < partition_.size_bytes / kPageSize) {
+        index = next_unused_++;
+    } else {
+        return std::nullopt;
+    }
+    return partition_.base + index * kPageSize;
+}
+
+void FrameAllocator::free(PhysAddr frame) {
+    if (!frame.page_aligned() || !partition_.contains(frame)) {
+        throw std::logic_error("FrameAllocator: freeing a frame outside the partition");
+    }
+    const std::uint64_t index = (frame.value() - partition_.base.value()) / kPageSize;
+    if (index >= next_unused_ || !recycled_.insert(index).second) {
+        throw std::logic_error("FrameAllocator: double free");
+    }
+}
+
+std::uint64_t FrameAllocator::free_frames() const {
+    return partition_.size_bytes / kPageSize - next_unused_ + recycled_.size();
+}
+
+}  // namespace twinos::os

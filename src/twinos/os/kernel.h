@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// Kernel: one of the two operating systems -- its memory, processes, IRQs, syscalls.
+// OS code: runs on the simulated machine through narrow views of it.
+//
+// Each OS of the twin machine is a `Kernel`. What it is given at boot is all
+// it has (`KernelContext`): its own partition, a port-I/O view bound to its
+// own identity, the interrupt lines it owns, and CPU time while it runs. It
+// never holds a reference to the other kernel or to anything the other
+// kernel owns; the machine's partitioning makes that true, and chapter 4's
+// pseudo NIC is the one deliberate, audited bridge.
+//
+// Interface:
+//   - `boot()`: print the boot banner on the console, charge boot time;
+//   - `create_address_space(name)`, `map_new_pages(space, at, pages, perm)`;
+//   - `spawn(name)`: a process with its own confined address space;
+//   - `register_syscall(nr, name, handler)`, `syscall(process, nr, args)`;
+//   - `set_irq_handler(irq, handler)` for the lines this OS owns.
+//
+// Paper: §2.1, §3.3 (the monitor AP reaches the kernel by system calls).
+// Chapter: chapters/02-twinos.rst.
+#pragma once
+
+/// @defgroup twinos_os twinos::os — the two kernels
+/// Kernel objects of the preceding and co-existing OS: partition-confined
+/// frame allocation, address spaces, processes and the system-call table.
+
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "twinos/machine/address_space.h"
+#include "twinos/machine/cpu.h"
+#include "twinos/machine/interrupt_controller.h"
+#include "twinos/machine/machine_config.h"
+#include "twinos/machine/port_bus.h"
+#include "twinos/machine/trace.h"
+#include "twinos/os/frame_allocator.h"
+
+/// @addtogroup twinos_os
+/// @{
+namespace twinos::os {
+
+/// Everything a kernel is given at boot, and nothing more.
+struct KernelContext {
+    machine::OsId id;                                ///< Which OS this kernel is.
+    machine::Partition partition;                    ///< Its memory.
+    machine::PhysicalMemory& memory;                 ///< RAM, reached only via address spaces.
+    machine::PortIo io;                              ///< Port I/O issued as this OS.
+    machine::InterruptController& irqs;              ///< For installing handlers on owned lines.
+    machine::Cpu& cpu;                               ///< For charging work while running.
+    machine::Trace& trace;                           ///< The machine's trace.
+    const machine::EventQueue& clock;                ///< To read the time (never to schedule).
+    std::vector<machine::DeviceAssignment> devices;  ///< The devices it was given at boot.
+};
+
+/// A user process: a pid, a name and a confined address space.
+struct Process {
+    int pid;                      ///< Process id, from 1.
+    std::string name;             ///< Command name.
+    machine::AddressSpace space;  ///< Its address space.
+};
+
+/// Return value of an unknown system call (Linux's -ENOSYS).
+inline constexpr std::int64_t kNoSuchSyscall = -38;
+
+/// A system call: the calling process and up to six arguments.
+using SyscallHandler = std::function<std::int64_t(Process&, std::span<const std::uint64_t>)>;
+
+/// One operating system of the twin machine.
+class Kernel {
+   public:
+    /// A kernel built from what it is given at boot.
+    explicit Kernel(KernelContext context);
+
+    Kernel(const Kernel&) = delete;
+    Kernel& operator=(const Kernel&) = delete;
+
+    // Kernel — public interface
+
+    /// Which OS this is.
+    machine::OsId id() const { return ctx_.id; }
+    /// Its partition.
+    const machine::Partition& partition() const { return ctx_.partition; }
+    /// The devices it owns.
+    const std::vector<machine::DeviceAssignment>& devices() const { return ctx_.devices; }
+
+    /// Boot: announce the partition and devices on the console, charge boot time.
+    /// @pre this OS is running.
+    void boot();
+
+    /// Write one line to this OS's console (its first `uart16550`), if it has one.
+    void console_write(const std::string& line);
+
+    /// A new empty address space that may reach only this OS's partition.
+    machine::AddressSpace create_address_space(const std::string& name);
+
+    /// Map `pages` fresh zeroed frames at `at` in `space`. All or nothing.
+    /// @return false, with nothing mapped, when frames run out or a map is refused.
+    bool map_new_pages(machine::AddressSpace& space, machine::VirtAddr at, std::uint64_t pages,
+                       machine::Perm perm);
+
+    /// Start a process with an empty address space. @return it (stable address).
+    Process& spawn(const std::string& name);
+
+    /// Register system call `nr`. @throws std::logic_error when `nr` is taken.
+    void register_syscall(std::uint32_t nr, const std::string& name, SyscallHandler handler);
+
+    /// Enter the kernel from `process` with call `nr`: charge the syscall cost
+    /// and run the handler. @return its result, or `kNoSuchSyscall`.
+    std::int64_t syscall(Process& process, std::uint32_t nr, std::span<const std::uint64_t> args);
+
+    /// Install this OS's handler for line `irq`. @throws std::logic_error
+    /// when the line belongs to the other OS.
+    void set_irq_handler(int irq, machine::IrqHandler handler);
+
+    /// Charge `cost` of work to this OS. @pre this OS is running.
+    machine::Ticks charge(machine::Ticks cost) { return ctx_.cpu.charge(ctx_.id, cost); }
+
+    /// The frame allocator of this OS's partition.
+    FrameAllocator& frames() { return frames_; }
+    /// System calls made so far.
+    std::uint64_t syscalls_made() const { return syscalls_; }
+
+   private:
+    // Kernel — state
+    struct SyscallEntry {
+        std::string name;
+        SyscallHandler handler;
+    };
+    KernelContext ctx_;
+    FrameAllocator frames_;
+    std::deque<Process> processes_;  // deque: spawn never moves existing processes
+    std::map<std::uint32_t, SyscallEntry> syscalls_table_;
+    std::uint64_t syscalls_ = 0;
+};
+
+}  // namespace twinos::os
+/// @}

@@ -1,0 +1,68 @@
+// SPDX-License-Identifier: MIT
+// TwinOs: handing each kernel its share of the machine, and the boot views.
+#include "twinos/twin_os.h"
+
+#include <cstdio>
+#include <sstream>
+
+namespace twinos {
+
+using namespace twinos::machine;
+
+TwinOs::TwinOs(MachineConfig config, DeviceFactory extra_devices)
+    : machine_(std::move(config), std::move(extra_devices)) {
+    // [twinos:kernel-context]
+    // Each kernel gets its own partition, a port view bound to its own
+    // identity and the devices named for it -- nothing of the other OS.
+    for (OsId os : kBothOses) {
+        std::vector<DeviceAssignment> mine;
+        for (const DeviceAssignment& d : machine_.config().devices) {
+            if (d.owner == os) mine.push_back(d);
+        }
+        kernels_[index_of(os)] = std::make_unique<os::Kernel>(os::KernelContext{
+            os, machine_.partition(os), machine_.memory(), PortIo(machine_.ports(), os),
+            machine_.irqs(), machine_.cpu(), machine_.trace(), machine_.clock(), std::move(mine)});
+    }
+    // [/twinos:kernel-context]
+}
+
+void TwinOs::boot() {
+    machine_.boot([this] { kernel(OsId::Preceding).boot(); },
+                  [this] { kernel(OsId::Coexisting).boot(); });
+}
+
+std::string TwinOs::partition_map() const {
+    const MachineConfig& c = machine_.config();
+    std::ostringstream out;
+    char line[160];
+    std::snprintf(line, sizeof line, "physical memory %s (%llu MiB)\n",
+                  hex(c.memory_bytes, 8).c_str(),
+                  static_cast<unsigned long long>(c.memory_bytes >> 20));
+    out << line;
+    // Highest address first, as memory maps are usually drawn.
+    for (const Partition* p : {&c.preceding, &c.coexisting}) {
+        std::snprintf(line, sizeof line, "  %s-%s  %6llu MiB  %s OS\n",
+                      hex(p->base.value(), 8).c_str(), hex(p->last().value(), 8).c_str(),
+                      static_cast<unsigned long long>(p->size_bytes >> 20),
+                      std::string(to_string(p->owner)).c_str());
+        out << line;
+    }
+    return out.str();
+}
+
+std::string TwinOs::device_table() const {
+    std::ostringstream out;
+    out << "devices\n";
+    char line[160];
+    for (const DeviceAssignment& d : machine_.config().devices) {
+        std::snprintf(line, sizeof line, "  %-6s %-10s ports %s-%s  irq %-3s owner %s\n",
+                      d.name.c_str(), d.kind.c_str(), hex(d.ports.base.value(), 4).c_str(),
+                      hex(d.ports.base.value() + d.ports.count - 1, 4).c_str(),
+                      d.irq ? std::to_string(*d.irq).c_str() : "-",
+                      std::string(to_string(d.owner)).c_str());
+        out << line;
+    }
+    return out.str();
+}
+
+}  // namespace twinos

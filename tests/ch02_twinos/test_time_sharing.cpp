@@ -1,0 +1,98 @@
+// SPDX-License-Identifier: MIT
+// Chapter 2 tests: boot order, time sharing every quantum, fairness, accounting.
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+
+#include "test_machine.h"
+#include "twinos/machine/costs.h"
+#include "twinos/twin_os.h"
+
+namespace twinos::test {
+namespace {
+
+using namespace twinos::machine;
+
+TEST(TimeSharing, PrecedingOsBootsFirstThenHandsOverToTheCoexistingOs) {
+    TwinOs twin(probe_config(), probe_factory());
+    twin.machine().trace().set_mask(static_cast<std::uint32_t>(TraceFlag::Boot) |
+                                    static_cast<std::uint32_t>(TraceFlag::Sched));
+    twin.machine().trace().keep_lines(true);
+    twin.boot();
+    twin.run_until(microseconds(500));
+    const auto& lines = twin.machine().trace().lines();
+    auto find = [&](const std::string& text) {
+        for (std::size_t i = 0; i < lines.size(); ++i) {
+            if (lines[i].find(text) != std::string::npos) return static_cast<int>(i);
+        }
+        return -1;
+    };
+    const int p = find("preceding kernel booted");
+    const int sw = find("switch preceding -> coexisting (boot");
+    const int c = find("coexisting kernel booted");
+    ASSERT_GE(p, 0);
+    ASSERT_GE(sw, 0);
+    ASSERT_GE(c, 0);
+    EXPECT_LT(p, sw);
+    EXPECT_LT(sw, c);
+}
+
+TEST(TimeSharing, SwitchesEveryQuantumAndChargesTheSwitchCost) {
+    MachineConfig config = probe_config();
+    config.quantum = milliseconds(1);
+    TwinOs twin(config, probe_factory());
+    twin.boot();
+    twin.run_until(milliseconds(20) + microseconds(500));
+    const CpuStats s = twin.machine().cpu().stats(twin.machine().clock().now());
+    const auto timer = s.switches[static_cast<int>(SwitchReason::Timer)];
+    // Boot ends a little after 100 µs; the first tick is one quantum later,
+    // then one per quantum: ticks at about 1.1, 2.1, ..., 20.1 ms.
+    EXPECT_EQ(timer, 20u);
+    EXPECT_EQ(twin.machine().time_sharing().ticks(), timer);
+    EXPECT_EQ(s.switching, costs::kOsSwitch * static_cast<std::int64_t>(s.total_switches()));
+}
+
+TEST(TimeSharing, EveryTickIsAccountedFor) {
+    TwinOs twin(probe_config(), probe_factory());
+    twin.boot();
+    twin.run_until(milliseconds(95));
+    const CpuStats s = twin.machine().cpu().stats(twin.machine().clock().now());
+    EXPECT_EQ(s.total, milliseconds(95));
+    EXPECT_EQ(s.held[0] + s.held[1] + s.switching, s.total);
+    EXPECT_EQ(s.busy[0] + s.busy[1] + s.switching + s.idle, s.total);
+    EXPECT_GT(s.busy[0], Ticks{0});  // both kernels did their boot work
+    EXPECT_GT(s.busy[1], Ticks{0});
+}
+
+TEST(TimeSharing, BothOsesGetTheSameShareOverManyQuanta) {
+    MachineConfig config = probe_config();
+    config.quantum = microseconds(100);
+    TwinOs twin(config, probe_factory());
+    twin.boot();
+    twin.run_until(milliseconds(200));  // about 2000 quanta
+    const CpuStats s = twin.machine().cpu().stats(twin.machine().clock().now());
+    EXPECT_GE(twin.machine().time_sharing().ticks(), 1990u);
+    const std::int64_t difference = std::llabs(s.held[0].count() - s.held[1].count());
+    // Within one quantum, however many quanta have passed.
+    EXPECT_LE(difference, config.quantum.count());
+}
+
+TEST(TimeSharing, ATickDuringMaskedWorkWaitsButTheGridDoesNotDrift) {
+    MachineConfig config = probe_config();
+    config.quantum = milliseconds(1);
+    TwinOs twin(config, probe_factory());
+    Machine& m = twin.machine();
+    ProbeDevice& dev_p = probe(m, "probe_p");
+    twin.boot();
+    twin.run_until(microseconds(1500));  // first tick (≈1.1 ms) has passed
+    const std::uint64_t before = m.time_sharing().ticks();
+    // Long masked work in whichever OS runs, spanning the next nominal tick.
+    dev_p.at(microseconds(2000), [&] { m.cpu().charge(m.cpu().running(), microseconds(300)); });
+    twin.run_until(milliseconds(10) + microseconds(500));
+    EXPECT_EQ(m.time_sharing().deferred(), 1u);
+    // Still one tick per quantum: the late tick did not push the rest back.
+    EXPECT_EQ(m.time_sharing().ticks() - before, 9u);
+}
+
+}  // namespace
+}  // namespace twinos::test
