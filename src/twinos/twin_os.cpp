@@ -5,7 +5,7 @@
 #include <cstdio>
 #include <sstream>
 
-namespace twinos {
+namespace twinos::os {
 
 using namespace twinos::machine;
 
@@ -19,7 +19,7 @@ TwinOs::TwinOs(MachineConfig config, DeviceFactory extra_devices)
         for (const DeviceAssignment& d : machine_.config().devices) {
             if (d.owner == os) mine.push_back(d);
         }
-        kernels_[index_of(os)] = std::make_unique<os::Kernel>(os::KernelContext{
+        kernels_[index_of(os)] = std::make_unique<Kernel>(KernelContext{
             os, machine_.partition(os), machine_.memory(), PortIo(machine_.ports(), os),
             machine_.irqs(), machine_.cpu(), machine_.trace(), machine_.clock(), std::move(mine)});
     }
@@ -65,4 +65,4 @@ std::string TwinOs::device_table() const {
     return out.str();
 }
 
-}  // namespace twinos
+}  // namespace twinos::os

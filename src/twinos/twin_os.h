@@ -19,28 +19,26 @@
 #include "twinos/machine/machine.h"
 #include "twinos/os/kernel.h"
 
-/// @addtogroup twinos_os
-/// @{
-namespace twinos {
+namespace twinos::os {
 
 /// The twin machine with both kernels on it.
 class TwinOs {
    public:
     /// Build the machine from `config` (validated first) and both kernels.
-    /// @throws machine::ConfigError naming the first bad field.
-    explicit TwinOs(machine::MachineConfig config, machine::DeviceFactory extra_devices = {});
+    /// @throws twinos::machine::ConfigError naming the first bad field.
+    explicit TwinOs(twinos::machine::MachineConfig config, twinos::machine::DeviceFactory extra_devices = {});
 
     // TwinOs — public interface
 
     /// Schedule the boot of both kernels (preceding first).
     void boot();
     /// Run the machine until simulated time `end`.
-    void run_until(machine::Ticks end) { machine_.run_until(end); }
+    void run_until(twinos::machine::Ticks end) { machine_.run_until(end); }
 
     /// The machine.
-    machine::Machine& machine() { return machine_; }
+    twinos::machine::Machine& machine() { return machine_; }
     /// The kernel of `os`.
-    os::Kernel& kernel(machine::OsId os) { return *kernels_[machine::index_of(os)]; }
+    Kernel& kernel(twinos::machine::OsId os) { return *kernels_[twinos::machine::index_of(os)]; }
 
     /// The partition map, one line per region, highest address first.
     std::string partition_map() const;
@@ -49,9 +47,8 @@ class TwinOs {
 
    private:
     // TwinOs — state
-    machine::Machine machine_;
-    std::unique_ptr<os::Kernel> kernels_[2];
+    twinos::machine::Machine machine_;
+    std::unique_ptr<Kernel> kernels_[2];
 };
 
-}  // namespace twinos
-/// @}
+}  // namespace twinos::os

@@ -13,6 +13,7 @@ namespace twinos::test {
 namespace {
 
 using namespace twinos::machine;
+using twinos::os::TwinOs;
 
 // Expect building a machine from `c` to fail with a ConfigError on `field`
 // whose message contains `words`.

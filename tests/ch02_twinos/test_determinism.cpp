@@ -11,6 +11,7 @@ namespace twinos::test {
 namespace {
 
 using namespace twinos::machine;
+using twinos::os::TwinOs;
 
 struct RunResult {
     std::uint64_t hash;

@@ -13,6 +13,7 @@ namespace twinos::test {
 namespace {
 
 using namespace twinos::machine;
+using twinos::os::TwinOs;
 
 class KernelTest : public ::testing::Test {
    protected:

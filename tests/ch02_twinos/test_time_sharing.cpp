@@ -12,6 +12,7 @@ namespace twinos::test {
 namespace {
 
 using namespace twinos::machine;
+using twinos::os::TwinOs;
 
 TEST(TimeSharing, PrecedingOsBootsFirstThenHandsOverToTheCoexistingOs) {
     TwinOs twin(probe_config(), probe_factory());

@@ -53,7 +53,7 @@ void add_boot_command(CLI::App& app, BootOptions& o) {
         ->capture_default_str();
 }
 
-MachineConfig boot_config(const BootOptions& o) {
+twinos::machine::MachineConfig boot_config(const BootOptions& o) {
     MachineConfig config = MachineConfig::standard(option_value("--memory", o.memory, parse_size));
     if (!o.coexisting.empty()) {
         config.coexisting = option_value("--coexisting", o.coexisting, [](const std::string& s) {
@@ -83,7 +83,7 @@ int run_boot(const BootOptions& o, std::ostream& out, std::ostream& err) {
         return 2;
     }
     try {
-        TwinOs twin(config);  // validates the whole configuration first
+        os::TwinOs twin(config);  // validates the whole configuration first
         out << "== TwinOS: one PC, two operating systems ==\n"
             << twin.partition_map() << twin.device_table();
         twin.machine().trace().set_mask(trace_mask);

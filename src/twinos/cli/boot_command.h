@@ -19,8 +19,6 @@ namespace CLI {
 class App;
 }
 
-/// @addtogroup twinos_os
-/// @{
 namespace twinos::cli {
 
 /// The options of `twinos boot`, as typed.
@@ -42,7 +40,6 @@ int run_boot(const BootOptions& options, std::ostream& out, std::ostream& err);
 
 /// Turn the options into a machine configuration.
 /// @throws std::invalid_argument naming the option that is wrong.
-machine::MachineConfig boot_config(const BootOptions& options);
+twinos::machine::MachineConfig boot_config(const BootOptions& options);
 
 }  // namespace twinos::cli
-/// @}

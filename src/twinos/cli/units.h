@@ -15,8 +15,6 @@
 #include "twinos/machine/partition.h"
 #include "twinos/machine/ticks.h"
 
-/// @addtogroup twinos_os
-/// @{
 namespace twinos::cli {
 
 /// Parse a byte count such as `4096`, `0x1000`, `64K`, `256M`, `1GiB`.
@@ -32,4 +30,3 @@ machine::Ticks parse_duration(std::string_view text);
 machine::Partition parse_partition(std::string_view text, machine::OsId owner);
 
 }  // namespace twinos::cli
-/// @}

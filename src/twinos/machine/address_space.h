@@ -34,8 +34,6 @@
 #include "twinos/machine/partition.h"
 #include "twinos/machine/physical_memory.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// Permission bits of one page-table entry.
@@ -72,6 +70,7 @@ const char* to_string(MapStatus status);
 struct PageEntry {
     PhysAddr frame;  ///< First byte of the physical frame.
     Perm perm;       ///< What accesses are allowed.
+    /// Entries are equal when frame and permission are.
     friend bool operator==(const PageEntry&, const PageEntry&) = default;
 };
 
@@ -116,6 +115,7 @@ class AddressSpace {
     /// The name used in traces and faults, e.g. `coexisting:kernel`.
     const std::string& name() const { return name_; }
 
+    // [twinos:address-space-interface]
     /// Map the page at `page` to the frame at `frame` with permissions `perm`.
     /// Refuses frames outside every reachable partition.
     /// @return `MapStatus::Ok`, or why nothing was changed.
@@ -127,9 +127,11 @@ class AddressSpace {
     /// Translate `addr` for an access of kind `access`.
     Translation translate(VirtAddr addr, Access access) const;
 
-    /// Copy bytes from virtual memory, page by page. @throws PageFault.
+    // [/twinos:address-space-interface]
+
+    /// Copy bytes from virtual memory, page by page. @throws PageFault on a missing or protected page.
     void read(VirtAddr addr, std::span<std::byte> out) const;
-    /// Copy bytes into virtual memory, page by page. @throws PageFault.
+    /// Copy bytes into virtual memory, page by page. @throws PageFault on a missing or protected page.
     void write(VirtAddr addr, std::span<const std::byte> in);
 
     /// Copy `from`'s entries for [start, start + length) into this space,
@@ -163,4 +165,3 @@ class AddressSpace {
 };
 
 }  // namespace twinos::machine
-/// @}

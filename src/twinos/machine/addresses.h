@@ -16,8 +16,6 @@
 #include <compare>
 #include <cstdint>
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// The size of one page and one physical frame: 4 KiB, as on IA-32.
@@ -37,6 +35,7 @@ class PhysAddr {
     constexpr bool page_aligned() const { return value_ % kPageSize == 0; }
     /// The first byte of the frame holding this address.
     constexpr PhysAddr frame_base() const { return PhysAddr{value_ - value_ % kPageSize}; }
+    /// Compare by raw value.
     friend constexpr auto operator<=>(PhysAddr, PhysAddr) = default;
 
    private:
@@ -59,6 +58,7 @@ class VirtAddr {
     constexpr VirtAddr page_base() const { return VirtAddr{value_ - value_ % kPageSize}; }
     /// The byte offset of this address inside its page.
     constexpr std::uint64_t page_offset() const { return value_ % kPageSize; }
+    /// Compare by raw value.
     friend constexpr auto operator<=>(VirtAddr, VirtAddr) = default;
 
    private:
@@ -73,6 +73,7 @@ class Port {
     constexpr explicit Port(std::uint16_t value) : value_(value) {}
     /// The raw port number.
     constexpr std::uint16_t value() const { return value_; }
+    /// Compare by raw value.
     friend constexpr auto operator<=>(Port, Port) = default;
 
    private:
@@ -80,4 +81,3 @@ class Port {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -13,8 +13,6 @@
 #include <stdexcept>
 #include <string>
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// Thrown when a machine configuration cannot be built as given.
@@ -32,4 +30,3 @@ class ConfigError : public std::runtime_error {
 };
 
 }  // namespace twinos::machine
-/// @}

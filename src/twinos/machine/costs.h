@@ -15,10 +15,9 @@
 
 #include "twinos/machine/ticks.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine::costs {
 
+// [twinos:costs]
 /// Switching the CPU from one OS to the other: save one OS's environment,
 /// restore the other's. Paper Table 1, step (B): ≈3.99 µs.
 inline constexpr Ticks kOsSwitch = nanoseconds(3990);
@@ -39,6 +38,6 @@ inline constexpr Ticks kKernelBoot = microseconds(50);
 /// Entering and leaving the kernel for one system call. Not in the paper;
 /// a typical Pentium 4 `int 0x80` round trip of the time.
 inline constexpr Ticks kSystemCall = nanoseconds(400);
+// [/twinos:costs]
 
 }  // namespace twinos::machine::costs
-/// @}

@@ -27,8 +27,6 @@
 #include "twinos/machine/os_id.h"
 #include "twinos/machine/ticks.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 class EventQueue;
@@ -100,4 +98,3 @@ class Cpu {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -22,8 +22,6 @@
 #include "twinos/machine/ticks.h"
 #include "twinos/machine/trace.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 class EventQueue;
@@ -76,4 +74,3 @@ class Device : public PortHandler {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -29,8 +29,6 @@
 
 #include "twinos/machine/ticks.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 class Machine;
@@ -99,4 +97,3 @@ class EventQueue {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -24,8 +24,6 @@
 #include "twinos/machine/interrupt_controller.h"
 #include "twinos/machine/port_bus.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// Everything the machine counted, as of one instant.
@@ -41,4 +39,3 @@ struct HaltSummary {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -30,8 +30,6 @@
 #include "twinos/machine/machine_config.h"
 #include "twinos/machine/os_id.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 class Cpu;
@@ -96,4 +94,3 @@ class InterruptController {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -20,9 +20,6 @@
 // Paper: §2.1. Chapter: chapters/02-twinos.rst.
 #pragma once
 
-/// @defgroup twinos_machine twinos::machine — the simulated PC
-/// The deterministic simulated machine of chapter 2: clock and events,
-/// partitioned memory, address spaces, port bus, interrupts, CPU time sharing.
 
 #include <functional>
 #include <memory>
@@ -40,8 +37,6 @@
 #include "twinos/machine/time_sharing.h"
 #include "twinos/machine/trace.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// Builds a device model for a configured device, or returns nullptr when
@@ -114,4 +109,3 @@ class Machine {
 std::unique_ptr<Device> make_device(const DeviceContext& context);
 
 }  // namespace twinos::machine
-/// @}

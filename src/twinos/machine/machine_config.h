@@ -26,8 +26,6 @@
 #include "twinos/machine/partition.h"
 #include "twinos/machine/ticks.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// A contiguous run of I/O ports: [base, base + count).
@@ -76,4 +74,3 @@ inline constexpr int kMaxIrq = 15;
 void validate(const MachineConfig& config);
 
 }  // namespace twinos::machine
-/// @}

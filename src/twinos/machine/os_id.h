@@ -15,8 +15,6 @@
 #include <cstdint>
 #include <string_view>
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// One of the two operating systems that share the machine.
@@ -42,4 +40,3 @@ constexpr std::string_view to_string(OsId os) {
 }
 
 }  // namespace twinos::machine
-/// @}

@@ -13,7 +13,6 @@
 
 namespace twinos::machine {
 
-// [twinos:map]
 MapStatus AddressSpace::map(VirtAddr page, PhysAddr frame, Perm perm) {
     if (!page.page_aligned() || !frame.page_aligned()) return MapStatus::Misaligned;
     // The confinement check: the whole frame must lie in a partition this
@@ -24,9 +23,7 @@ MapStatus AddressSpace::map(VirtAddr page, PhysAddr frame, Perm perm) {
     if (!inserted) return MapStatus::AlreadyMapped;
     return MapStatus::Ok;
 }
-// [/twinos:map]
 
-// [twinos:translate]
 Translation AddressSpace::translate(VirtAddr addr, Access access) const {
     auto it = table_.find(addr.value() / kPageSize);
     if (it == table_.end()) return {Fault::NotMapped, PhysAddr{}};
@@ -35,6 +32,5 @@ Translation AddressSpace::translate(VirtAddr addr, Access access) const {
     // Same offset inside the frame as inside the page.
     return {Fault::None, e.frame + addr.page_offset()};
 }
-// [/twinos:translate]
 
 }  // namespace twinos::machine

@@ -17,8 +17,6 @@
 #include "twinos/machine/addresses.h"
 #include "twinos/machine/os_id.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// The physical memory one OS owns: [base, base + size_bytes).
@@ -42,4 +40,3 @@ struct Partition {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -24,8 +24,6 @@
 
 #include "twinos/machine/addresses.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// Thrown when an access runs past the end of physical memory.
@@ -72,4 +70,3 @@ class PhysicalMemory {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -31,8 +31,6 @@
 #include "twinos/machine/machine_config.h"
 #include "twinos/machine/os_id.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 class EventQueue;
@@ -95,9 +93,9 @@ class PortBus {
     /// Remove the trap `name`. @return false when there was none.
     bool remove_trap(const std::string& name);
 
-    /// Execute `in` of `width` at `port` on behalf of `who`. @throws IoFault.
+    /// Execute `in` of `width` at `port` on behalf of `who`. @throws IoFault when no device or trap accepts it.
     std::uint32_t in(OsId who, Port port, IoWidth width);
-    /// Execute `out` of `value` at `port` on behalf of `who`. @throws IoFault.
+    /// Execute `out` of `value` at `port` on behalf of `who`. @throws IoFault when no device or trap accepts it.
     void out(OsId who, Port port, IoWidth width, std::uint32_t value);
 
     /// Routing counts for one OS.
@@ -135,19 +133,19 @@ class PortIo {
    public:
     /// Bind `bus` to `who`.
     PortIo(PortBus& bus, OsId who) : bus_(&bus), who_(who) {}
-    /// `inb`. @throws IoFault
+    /// `inb`. @throws IoFault when refused
     std::uint8_t in8(Port p) { return static_cast<std::uint8_t>(bus_->in(who_, p, IoWidth::Byte)); }
-    /// `inw`. @throws IoFault
+    /// `inw`. @throws IoFault when refused
     std::uint16_t in16(Port p) {
         return static_cast<std::uint16_t>(bus_->in(who_, p, IoWidth::Word));
     }
-    /// `inl`. @throws IoFault
+    /// `inl`. @throws IoFault when refused
     std::uint32_t in32(Port p) { return bus_->in(who_, p, IoWidth::Dword); }
-    /// `outb`. @throws IoFault
+    /// `outb`. @throws IoFault when refused
     void out8(Port p, std::uint8_t v) { bus_->out(who_, p, IoWidth::Byte, v); }
-    /// `outw`. @throws IoFault
+    /// `outw`. @throws IoFault when refused
     void out16(Port p, std::uint16_t v) { bus_->out(who_, p, IoWidth::Word, v); }
-    /// `outl`. @throws IoFault
+    /// `outl`. @throws IoFault when refused
     void out32(Port p, std::uint32_t v) { bus_->out(who_, p, IoWidth::Dword, v); }
     /// The OS this view issues I/O as.
     OsId who() const { return who_; }
@@ -158,4 +156,3 @@ class PortIo {
 };
 
 }  // namespace twinos::machine
-/// @}

@@ -19,8 +19,6 @@
 #include <compare>
 #include <cstdint>
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// A point or a span of simulated time, in nanoseconds.
@@ -33,18 +31,25 @@ class Ticks {
     /// The number of nanoseconds.
     constexpr std::int64_t count() const { return ns_; }
 
+    /// Add a span.
     constexpr Ticks& operator+=(Ticks other) {
         ns_ += other.ns_;
         return *this;
     }
+    /// Subtract a span.
     constexpr Ticks& operator-=(Ticks other) {
         ns_ -= other.ns_;
         return *this;
     }
+    /// The sum of two spans, or a time plus a span.
     friend constexpr Ticks operator+(Ticks a, Ticks b) { return Ticks{a.ns_ + b.ns_}; }
+    /// The span between two times.
     friend constexpr Ticks operator-(Ticks a, Ticks b) { return Ticks{a.ns_ - b.ns_}; }
+    /// A span repeated `n` times.
     friend constexpr Ticks operator*(Ticks a, std::int64_t n) { return Ticks{a.ns_ * n}; }
+    /// A span repeated `n` times.
     friend constexpr Ticks operator*(std::int64_t n, Ticks a) { return Ticks{a.ns_ * n}; }
+    /// Times and spans compare by their nanoseconds.
     friend constexpr auto operator<=>(Ticks, Ticks) = default;
 
    private:
@@ -62,4 +67,3 @@ constexpr Ticks milliseconds(std::int64_t n) { return Ticks{n * 1000 * 1000}; }
 constexpr Ticks later_of(Ticks a, Ticks b) { return a < b ? b : a; }
 
 }  // namespace twinos::machine
-/// @}

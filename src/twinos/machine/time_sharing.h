@@ -18,8 +18,6 @@
 
 #include "twinos/machine/ticks.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 class Cpu;
@@ -54,4 +52,3 @@ class TimeSharing {
 };
 
 }  // namespace twinos::machine
-/// @}

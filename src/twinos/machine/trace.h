@@ -25,8 +25,6 @@
 
 #include "twinos/machine/ticks.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// One traceable subsystem. Values are bits of a mask.
@@ -90,4 +88,3 @@ class Trace {
 std::string hex(std::uint64_t value, int digits);
 
 }  // namespace twinos::machine
-/// @}

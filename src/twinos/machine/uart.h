@@ -19,8 +19,6 @@
 
 #include "twinos/machine/device.h"
 
-/// @addtogroup twinos_machine
-/// @{
 namespace twinos::machine {
 
 /// A 16550-compatible UART used as a console.
@@ -51,4 +49,3 @@ class Uart : public Device {
 };
 
 }  // namespace twinos::machine
-/// @}

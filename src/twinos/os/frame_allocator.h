@@ -18,8 +18,6 @@
 
 #include "twinos/machine/partition.h"
 
-/// @addtogroup twinos_os
-/// @{
 namespace twinos::os {
 
 /// A frame allocator confined to one partition.
@@ -45,4 +43,3 @@ class FrameAllocator {
 };
 
 }  // namespace twinos::os
-/// @}

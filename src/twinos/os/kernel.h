@@ -20,9 +20,6 @@
 // Chapter: chapters/02-twinos.rst.
 #pragma once
 
-/// @defgroup twinos_os twinos::os — the two kernels
-/// Kernel objects of the preceding and co-existing OS: partition-confined
-/// frame allocation, address spaces, processes and the system-call table.
 
 #include <cstdint>
 #include <deque>
@@ -41,8 +38,6 @@
 #include "twinos/machine/trace.h"
 #include "twinos/os/frame_allocator.h"
 
-/// @addtogroup twinos_os
-/// @{
 namespace twinos::os {
 
 /// Everything a kernel is given at boot, and nothing more.
@@ -140,4 +135,3 @@ class Kernel {
 };
 
 }  // namespace twinos::os
-/// @}
