@@ -23,10 +23,11 @@ namespace twinos::os {
 
 /// The twin machine with both kernels on it.
 class TwinOs {
-   public:
+public:
     /// Build the machine from `config` (validated first) and both kernels.
     /// @throws twinos::machine::ConfigError naming the first bad field.
-    explicit TwinOs(twinos::machine::MachineConfig config, twinos::machine::DeviceFactory extra_devices = {});
+    explicit TwinOs(twinos::machine::MachineConfig config,
+                    twinos::machine::DeviceFactory extra_devices = {});
 
     // TwinOs — public interface
 
@@ -45,7 +46,7 @@ class TwinOs {
     /// Which OS owns which device, ports and IRQ line.
     std::string device_table() const;
 
-   private:
+private:
     // TwinOs — state
     twinos::machine::Machine machine_;
     std::unique_ptr<Kernel> kernels_[2];

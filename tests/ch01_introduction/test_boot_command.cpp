@@ -63,8 +63,8 @@ TEST(BootCommand, SmallerMemoryIsSplitInHalf) {
 TEST(BootCommand, EmptyPartitionIsRefusedNamingTheOptionAndField) {
     CommandRun r = run_twinos("boot --coexisting 0:0");
     EXPECT_EQ(r.exit_code, 2);
-    EXPECT_TRUE(has(r.output,
-                    "error: --coexisting (partitions.coexisting.size): partition is empty"))
+    EXPECT_TRUE(
+        has(r.output, "error: --coexisting (partitions.coexisting.size): partition is empty"))
         << r.output;
     EXPECT_FALSE(has(r.output, "trace")) << "the machine started from a bad configuration";
 }

@@ -14,7 +14,7 @@ namespace {
 using namespace twinos::machine;
 
 class AddressSpaceTest : public ::testing::Test {
-   protected:
+protected:
     MachineConfig config = MachineConfig::standard(16ull << 20);
     PhysicalMemory memory{config.memory_bytes};
     AddressSpace coexisting{"coexisting:test", memory, {config.coexisting}};
@@ -65,8 +65,10 @@ TEST_F(AddressSpaceTest, RefusesAFrameThatStraddlesThePartitionEnd) {
 }
 
 TEST_F(AddressSpaceTest, RefusesMisalignedPagesAndFrames) {
-    EXPECT_EQ(coexisting.map(VirtAddr{0x1001}, PhysAddr{0x2000}, Perm::Read), MapStatus::Misaligned);
-    EXPECT_EQ(coexisting.map(VirtAddr{0x1000}, PhysAddr{0x2800}, Perm::Read), MapStatus::Misaligned);
+    EXPECT_EQ(coexisting.map(VirtAddr{0x1001}, PhysAddr{0x2000}, Perm::Read),
+              MapStatus::Misaligned);
+    EXPECT_EQ(coexisting.map(VirtAddr{0x1000}, PhysAddr{0x2800}, Perm::Read),
+              MapStatus::Misaligned);
     EXPECT_TRUE(coexisting.entries().empty());
 }
 

@@ -33,7 +33,8 @@ RunResult run_scenario(std::uint32_t seed, Ticks quantum) {
     for (OsId os : kBothOses) {
         const int irq = os == OsId::Preceding ? 10 : 11;
         const Ticks cost{work(rng)};
-        twin.kernel(os).set_irq_handler(irq, [&twin, os, cost](int) { twin.kernel(os).charge(cost); });
+        twin.kernel(os).set_irq_handler(irq,
+                                        [&twin, os, cost](int) { twin.kernel(os).charge(cost); });
         ProbeDevice& dev = probe(m, os == OsId::Preceding ? "probe_p" : "probe_c");
         for (int i = 0; i < 50; ++i) dev.raise_at(Ticks{when(rng)});
     }

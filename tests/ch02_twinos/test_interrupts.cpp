@@ -14,7 +14,7 @@ using namespace twinos::machine;
 // A machine with no time sharing running: the CPU stays in the preceding OS
 // unless an interrupt moves it.
 class InterruptTest : public ::testing::Test {
-   protected:
+protected:
     Machine m{probe_config(), probe_factory()};
     InterruptController& irqs = m.irqs();
     ProbeDevice& dev_p = probe(m, "probe_p");

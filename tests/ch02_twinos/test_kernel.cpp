@@ -16,7 +16,7 @@ using namespace twinos::machine;
 using twinos::os::TwinOs;
 
 class KernelTest : public ::testing::Test {
-   protected:
+protected:
     TwinOs twin{probe_config(), probe_factory()};
     os::Kernel& preceding = twin.kernel(OsId::Preceding);
     os::Kernel& coexisting = twin.kernel(OsId::Coexisting);
@@ -71,8 +71,7 @@ TEST_F(KernelTest, SystemCallsDispatchByNumberAndChargeTheirCost) {
     EXPECT_EQ(preceding.syscall(proc, 400, args), 42);
     EXPECT_EQ(preceding.syscall(proc, 401, args), os::kNoSuchSyscall);
     EXPECT_EQ(preceding.syscalls_made(), 2u);
-    EXPECT_EQ(twin.machine().cpu().stats(Ticks{0}).busy[0] - busy_before,
-              costs::kSystemCall * 2);
+    EXPECT_EQ(twin.machine().cpu().stats(Ticks{0}).busy[0] - busy_before, costs::kSystemCall * 2);
     EXPECT_THROW(preceding.register_syscall(400, "again", nullptr), std::logic_error);
 }
 

@@ -19,7 +19,7 @@ namespace twinos::test {
 
 /// A device whose behaviour the test chooses.
 class ProbeDevice : public machine::Device {
-   public:
+public:
     using Device::Device;
 
     /// Raise this device's IRQ at time `at`.

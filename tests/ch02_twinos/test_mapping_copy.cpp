@@ -14,7 +14,7 @@ namespace {
 using namespace twinos::machine;
 
 class MappingCopyTest : public ::testing::Test {
-   protected:
+protected:
     MachineConfig config = MachineConfig::standard(16ull << 20);
     PhysicalMemory memory{config.memory_bytes};
     PhysAddr high = config.preceding.base;

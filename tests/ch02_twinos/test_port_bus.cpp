@@ -12,7 +12,7 @@ using namespace twinos::machine;
 
 // A trap handler standing in for chapter 4's pseudo NIC.
 class RecordingTrap : public PortHandler {
-   public:
+public:
     std::uint32_t port_in(Port port, IoWidth) override {
         ++ins;
         return 0x1000u + port.value();
@@ -23,7 +23,7 @@ class RecordingTrap : public PortHandler {
 };
 
 class PortBusTest : public ::testing::Test {
-   protected:
+protected:
     Machine m{probe_config(), probe_factory()};
     PortBus& bus = m.ports();
     ProbeDevice& dev_p = probe(m, "probe_p");

@@ -23,11 +23,11 @@ namespace twinos::cli {
 
 /// The options of `twinos boot`, as typed.
 struct BootOptions {
-    std::string memory = "256M";  ///< `--memory`
-    std::string coexisting;       ///< `--coexisting BASE:SIZE` (default: low half)
-    std::string preceding;        ///< `--preceding BASE:SIZE` (default: high half)
-    std::string quantum = "10ms";  ///< `--quantum`
-    std::string run_for = "35ms";  ///< `--run-for`
+    std::string memory = "256M";       ///< `--memory`
+    std::string coexisting;            ///< `--coexisting BASE:SIZE` (default: low half)
+    std::string preceding;             ///< `--preceding BASE:SIZE` (default: high half)
+    std::string quantum = "10ms";      ///< `--quantum`
+    std::string run_for = "35ms";      ///< `--run-for`
     std::string trace = "boot,sched";  ///< `--trace`
 };
 

@@ -84,7 +84,7 @@ struct Translation {
 
 /// Thrown by `AddressSpace::read` and `write` when a page is missing or protected.
 class PageFault : public std::runtime_error {
-   public:
+public:
     /// Describe a fault at `addr` in address space `space`.
     PageFault(const std::string& space, VirtAddr addr, Fault fault);
     /// The faulting virtual address.
@@ -92,7 +92,7 @@ class PageFault : public std::runtime_error {
     /// Why it faulted.
     Fault fault() const { return fault_; }
 
-   private:
+private:
     VirtAddr addr_;
     Fault fault_;
 };
@@ -106,7 +106,7 @@ struct MappingPatch {
 
 /// A page table confined to a set of physical partitions.
 class AddressSpace {
-   public:
+public:
     /// Make an empty address space that may map frames only inside `reachable`.
     AddressSpace(std::string name, PhysicalMemory& memory, std::vector<Partition> reachable);
 
@@ -129,9 +129,11 @@ class AddressSpace {
 
     // [/twinos:address-space-interface]
 
-    /// Copy bytes from virtual memory, page by page. @throws PageFault on a missing or protected page.
+    /// Copy bytes from virtual memory, page by page. @throws PageFault on a missing or protected
+    /// page.
     void read(VirtAddr addr, std::span<std::byte> out) const;
-    /// Copy bytes into virtual memory, page by page. @throws PageFault on a missing or protected page.
+    /// Copy bytes into virtual memory, page by page. @throws PageFault on a missing or protected
+    /// page.
     void write(VirtAddr addr, std::span<const std::byte> in);
 
     /// Copy `from`'s entries for [start, start + length) into this space,
@@ -155,7 +157,7 @@ class AddressSpace {
     /// The partitions this space may reach.
     const std::vector<Partition>& reachable() const { return reachable_; }
 
-   private:
+private:
     // AddressSpace — state
     std::string name_;
     PhysicalMemory& memory_;

@@ -23,7 +23,7 @@ inline constexpr std::uint64_t kPageSize = 4096;
 
 /// An address in the machine's physical memory.
 class PhysAddr {
-   public:
+public:
     constexpr PhysAddr() = default;
     /// Wrap a raw physical address.
     constexpr explicit PhysAddr(std::uint64_t value) : value_(value) {}
@@ -38,13 +38,13 @@ class PhysAddr {
     /// Compare by raw value.
     friend constexpr auto operator<=>(PhysAddr, PhysAddr) = default;
 
-   private:
+private:
     std::uint64_t value_ = 0;
 };
 
 /// An address in one address space (a kernel's or a process's).
 class VirtAddr {
-   public:
+public:
     constexpr VirtAddr() = default;
     /// Wrap a raw virtual address.
     constexpr explicit VirtAddr(std::uint64_t value) : value_(value) {}
@@ -61,13 +61,13 @@ class VirtAddr {
     /// Compare by raw value.
     friend constexpr auto operator<=>(VirtAddr, VirtAddr) = default;
 
-   private:
+private:
     std::uint64_t value_ = 0;
 };
 
 /// An x86 I/O port number (the `in`/`out` instructions' 16-bit space).
 class Port {
-   public:
+public:
     constexpr Port() = default;
     /// Wrap a raw port number.
     constexpr explicit Port(std::uint16_t value) : value_(value) {}
@@ -76,7 +76,7 @@ class Port {
     /// Compare by raw value.
     friend constexpr auto operator<=>(Port, Port) = default;
 
-   private:
+private:
     std::uint16_t value_ = 0;
 };
 

@@ -17,7 +17,7 @@ namespace twinos::machine {
 
 /// Thrown when a machine configuration cannot be built as given.
 class ConfigError : public std::runtime_error {
-   public:
+public:
     /// Report that `field` is wrong because of `reason`.
     ConfigError(std::string field, const std::string& reason)
         : std::runtime_error(field + ": " + reason), field_(std::move(field)) {}
@@ -25,7 +25,7 @@ class ConfigError : public std::runtime_error {
     /// The dotted path of the offending field, e.g. `partitions.preceding.base`.
     const std::string& field() const { return field_; }
 
-   private:
+private:
     std::string field_;
 };
 

@@ -45,11 +45,11 @@ std::string_view to_string(SwitchReason reason);
 
 /// Where the CPU's time went, up to a given instant.
 struct CpuStats {
-    Ticks total;                            ///< Time since power-on.
-    std::array<Ticks, 2> held{};            ///< Time each OS held the CPU.
-    std::array<Ticks, 2> busy{};            ///< Time each OS spent on charged work.
-    Ticks switching;                        ///< Time spent switching between OSes.
-    Ticks idle;                             ///< total - busy(both) - switching.
+    Ticks total;                              ///< Time since power-on.
+    std::array<Ticks, 2> held{};              ///< Time each OS held the CPU.
+    std::array<Ticks, 2> busy{};              ///< Time each OS spent on charged work.
+    Ticks switching;                          ///< Time spent switching between OSes.
+    Ticks idle;                               ///< total - busy(both) - switching.
     std::array<std::uint64_t, 4> switches{};  ///< Count per `SwitchReason`.
     /// All switches, whatever their reason.
     std::uint64_t total_switches() const {
@@ -59,7 +59,7 @@ struct CpuStats {
 
 /// The machine's processor.
 class Cpu {
-   public:
+public:
     /// A CPU that reads time from `clock` and traces switches to `trace`.
     Cpu(const EventQueue& clock, Trace& trace) : clock_(clock), trace_(trace) {}
 
@@ -84,7 +84,7 @@ class Cpu {
     /// The CPU's accounting as of time `at` (at least `free_at()`).
     CpuStats stats(Ticks at) const;
 
-   private:
+private:
     // Cpu — state
     const EventQueue& clock_;
     Trace& trace_;

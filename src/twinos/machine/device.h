@@ -39,7 +39,7 @@ struct DeviceContext {
 
 /// A device model: answers port I/O, raises its IRQ, schedules its own events.
 class Device : public PortHandler {
-   public:
+public:
     /// Build a device from its context.
     explicit Device(const DeviceContext& context);
 
@@ -52,7 +52,7 @@ class Device : public PortHandler {
     /// Its configuration (owner, ports, IRQ).
     const DeviceAssignment& assignment() const { return config_; }
 
-   protected:
+protected:
     /// The current simulated time.
     Ticks now() const;
     /// Run `action` at time `at`.
@@ -64,7 +64,7 @@ class Device : public PortHandler {
     /// Physical memory, for DMA.
     PhysicalMemory& memory() { return memory_; }
 
-   private:
+private:
     // Device — state
     EventQueue& clock_;
     InterruptController& irqs_;

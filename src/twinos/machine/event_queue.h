@@ -50,7 +50,7 @@ class ScheduleKey {
 
 /// The simulated clock and the queue of events waiting for their time.
 class EventQueue {
-   public:
+public:
     /// What runs when an event fires.
     using Action = std::function<void()>;
 
@@ -76,7 +76,7 @@ class EventQueue {
     /// The number of events fired since the machine was built.
     std::uint64_t fired() const { return fired_; }
 
-   private:
+private:
     // EventQueue — state
     struct Event {
         Ticks at;

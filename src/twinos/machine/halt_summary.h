@@ -28,11 +28,11 @@ namespace twinos::machine {
 
 /// Everything the machine counted, as of one instant.
 struct HaltSummary {
-    CpuStats cpu;                     ///< Where the CPU's time went.
-    std::array<IoCounters, 2> io{};   ///< Port I/O per OS.
+    CpuStats cpu;                      ///< Where the CPU's time went.
+    std::array<IoCounters, 2> io{};    ///< Port I/O per OS.
     std::array<IrqCounters, 2> irq{};  ///< Interrupts per OS.
-    std::uint64_t timer_ticks = 0;    ///< Time-sharing ticks handled.
-    std::uint64_t events = 0;         ///< Events fired.
+    std::uint64_t timer_ticks = 0;     ///< Time-sharing ticks handled.
+    std::uint64_t events = 0;          ///< Events fired.
 
     /// The stable multi-line text form (see the file comment).
     std::string format() const;

@@ -19,8 +19,8 @@ void InterruptController::assign(int irq, OsId owner, const std::string& device)
     }
     Line& line = lines_[static_cast<std::size_t>(irq)];
     if (line.assigned) {
-        throw ConfigError(field, "IRQ " + std::to_string(irq) + " is already owned by '" +
-                                     line.device + "'");
+        throw ConfigError(
+            field, "IRQ " + std::to_string(irq) + " is already owned by '" + line.device + "'");
     }
     line.assigned = true;
     line.owner = owner;
@@ -86,9 +86,9 @@ void InterruptController::deliver(int irq) {
         ++count.while_running;
     }
     ++count.delivered;
-    trace_.emit(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
-                "irq " + std::to_string(irq) + " -> " + std::string(to_string(line.owner)) +
-                    " handler");
+    trace_.emit(
+        TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
+        "irq " + std::to_string(irq) + " -> " + std::string(to_string(line.owner)) + " handler");
     // (C) the owner's handler runs; it charges its own work to the CPU.
     line.handler(irq);
     // (D) return to the OS that was interrupted.

@@ -41,16 +41,16 @@ using IrqHandler = std::function<void(int irq)>;
 
 /// Interrupt counts for one OS, since power-on.
 struct IrqCounters {
-    std::uint64_t delivered = 0;         ///< Handlers run for this OS's lines.
-    std::uint64_t while_running = 0;     ///< Of those, arrived while this OS ran.
-    std::uint64_t with_switch = 0;       ///< Of those, needed a switch to this OS first.
-    std::uint64_t coalesced = 0;         ///< Raises folded into a pending delivery.
-    std::uint64_t spurious = 0;          ///< Delivered with no handler installed.
+    std::uint64_t delivered = 0;      ///< Handlers run for this OS's lines.
+    std::uint64_t while_running = 0;  ///< Of those, arrived while this OS ran.
+    std::uint64_t with_switch = 0;    ///< Of those, needed a switch to this OS first.
+    std::uint64_t coalesced = 0;      ///< Raises folded into a pending delivery.
+    std::uint64_t spurious = 0;       ///< Delivered with no handler installed.
 };
 
 /// The machine's interrupt controller (two cascaded 8259s: lines 0..15).
 class InterruptController {
-   public:
+public:
     /// A controller that schedules deliveries on `clock` and runs them on `cpu`.
     InterruptController(EventQueue& clock, Cpu& cpu, Trace& trace)
         : clock_(clock), cpu_(cpu), trace_(trace) {}
@@ -75,7 +75,7 @@ class InterruptController {
     /// Counts for the OS `os`.
     const IrqCounters& counters(OsId os) const { return counters_[index_of(os)]; }
 
-   private:
+private:
     // InterruptController — state
     struct Line {
         bool assigned = false;

@@ -66,13 +66,13 @@ void Machine::boot(std::function<void()> preceding_boot, std::function<void()> c
                         // When it is done it hands the CPU to the co-existing
                         // OS, which boots in its own partition.
                         cpu_.switch_to(OsId::Coexisting, SwitchReason::Boot);
-                        clock_.schedule(ScheduleKey{}, cpu_.free_at(), "boot:coexisting",
-                                        [this, coexisting_boot = std::move(coexisting_boot)] {
-                                            coexisting_boot();
-                                            // From here on the timer shares the CPU.
-                                            time_sharing_.start(cpu_.free_at() +
-                                                                time_sharing_.quantum());
-                                        });
+                        clock_.schedule(
+                            ScheduleKey{}, cpu_.free_at(), "boot:coexisting",
+                            [this, coexisting_boot = std::move(coexisting_boot)] {
+                                coexisting_boot();
+                                // From here on the timer shares the CPU.
+                                time_sharing_.start(cpu_.free_at() + time_sharing_.quantum());
+                            });
                     });
 }
 // [/twinos:boot-order]

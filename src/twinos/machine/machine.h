@@ -20,7 +20,6 @@
 // Paper: §2.1. Chapter: chapters/02-twinos.rst.
 #pragma once
 
-
 #include <functional>
 #include <memory>
 #include <string>
@@ -45,7 +44,7 @@ using DeviceFactory = std::function<std::unique_ptr<Device>(const DeviceContext&
 
 /// The simulated PC.
 class Machine {
-   public:
+public:
     /// Validate `config` and build the machine it describes. `extra_devices`
     /// may build device kinds the machine does not know (tests use this).
     /// @throws ConfigError naming the first bad field; nothing is built.
@@ -91,7 +90,7 @@ class Machine {
     /// The trace.
     Trace& trace() { return trace_; }
 
-   private:
+private:
     // Machine — state (declaration order is construction order)
     MachineConfig config_;
     Trace trace_;

@@ -29,10 +29,9 @@ void check_partition(const Partition& p, OsId expected_owner, std::uint64_t memo
                           std::to_string(p.size_bytes) + " is not a multiple of 4 KiB");
     }
     if (p.base.value() >= memory_bytes || p.size_bytes > memory_bytes - p.base.value()) {
-        throw ConfigError(field + ".size", "partition " + hex(p.base.value(), 8) + "+" +
-                                               hex(p.size_bytes, 8) +
-                                               " runs past the end of memory (" +
-                                               hex(memory_bytes, 8) + ")");
+        throw ConfigError(field + ".size",
+                          "partition " + hex(p.base.value(), 8) + "+" + hex(p.size_bytes, 8) +
+                              " runs past the end of memory (" + hex(memory_bytes, 8) + ")");
     }
 }
 
@@ -88,18 +87,18 @@ void validate(const MachineConfig& config) {
             throw ConfigError(field + ".ports", "runs past port 0xffff");
         }
         if (d.irq && (*d.irq < 0 || *d.irq > kMaxIrq)) {
-            throw ConfigError(field + ".irq", std::to_string(*d.irq) + " is not in 0.." +
-                                                  std::to_string(kMaxIrq));
+            throw ConfigError(field + ".irq",
+                              std::to_string(*d.irq) + " is not in 0.." + std::to_string(kMaxIrq));
         }
         for (std::size_t j = 0; j < i; ++j) {
             const DeviceAssignment& e = config.devices[j];
             if (e.name == d.name) {
-                throw ConfigError(field + ".name", "'" + d.name + "' is already devices[" +
-                                                      std::to_string(j) + "]");
+                throw ConfigError(field + ".name",
+                                  "'" + d.name + "' is already devices[" + std::to_string(j) + "]");
             }
             if (e.ports.overlaps(d.ports)) {
-                throw ConfigError(field + ".ports", "ports of '" + d.name +
-                                                        "' overlap those of '" + e.name + "'");
+                throw ConfigError(field + ".ports",
+                                  "ports of '" + d.name + "' overlap those of '" + e.name + "'");
             }
             if (e.irq && d.irq && *e.irq == *d.irq) {
                 throw ConfigError(field + ".irq", "IRQ " + std::to_string(*d.irq) +

@@ -30,7 +30,7 @@ namespace twinos::machine {
 
 /// A contiguous run of I/O ports: [base, base + count).
 struct PortRange {
-    Port base;               ///< First port.
+    Port base;                ///< First port.
     std::uint32_t count = 0;  ///< Number of ports; never 0 for a device.
 
     /// True when every byte of a `width_bytes`-wide access at `port` is inside.
@@ -46,11 +46,11 @@ struct PortRange {
 
 /// One device present at boot and the OS it was given to.
 struct DeviceAssignment {
-    std::string name;               ///< Unique name, e.g. `com1`, `nic0`.
-    std::string kind;               ///< The device model, e.g. `uart16550`.
-    OsId owner = OsId::Preceding;   ///< The OS that owns it (paper: named at its boot).
-    PortRange ports;                ///< Its register block on the port bus.
-    std::optional<int> irq;         ///< Its interrupt line, if it has one.
+    std::string name;              ///< Unique name, e.g. `com1`, `nic0`.
+    std::string kind;              ///< The device model, e.g. `uart16550`.
+    OsId owner = OsId::Preceding;  ///< The OS that owns it (paper: named at its boot).
+    PortRange ports;               ///< Its register block on the port bus.
+    std::optional<int> irq;        ///< Its interrupt line, if it has one.
 };
 
 /// The whole machine as it is switched on.

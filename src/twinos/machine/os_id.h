@@ -30,9 +30,7 @@ inline constexpr std::array<OsId, 2> kBothOses = {OsId::Preceding, OsId::Coexist
 constexpr std::size_t index_of(OsId os) { return static_cast<std::size_t>(os); }
 
 /// The other OS of the pair.
-constexpr OsId other(OsId os) {
-    return os == OsId::Preceding ? OsId::Coexisting : OsId::Preceding;
-}
+constexpr OsId other(OsId os) { return os == OsId::Preceding ? OsId::Coexisting : OsId::Preceding; }
 
 /// The lower-case name used in traces, summaries and error messages.
 constexpr std::string_view to_string(OsId os) {

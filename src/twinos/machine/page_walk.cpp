@@ -28,7 +28,8 @@ Translation AddressSpace::translate(VirtAddr addr, Access access) const {
     auto it = table_.find(addr.value() / kPageSize);
     if (it == table_.end()) return {Fault::NotMapped, PhysAddr{}};
     const PageEntry& e = it->second;
-    if (access == Access::Write && e.perm != Perm::ReadWrite) return {Fault::Protection, PhysAddr{}};
+    if (access == Access::Write && e.perm != Perm::ReadWrite)
+        return {Fault::Protection, PhysAddr{}};
     // Same offset inside the frame as inside the page.
     return {Fault::None, e.frame + addr.page_offset()};
 }

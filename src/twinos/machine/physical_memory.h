@@ -28,13 +28,13 @@ namespace twinos::machine {
 
 /// Thrown when an access runs past the end of physical memory.
 class BusError : public std::runtime_error {
-   public:
+public:
     using std::runtime_error::runtime_error;
 };
 
 /// The machine's physical memory.
 class PhysicalMemory {
-   public:
+public:
     /// Allocate `size_bytes` of zeroed memory.
     explicit PhysicalMemory(std::uint64_t size_bytes);
 
@@ -60,7 +60,7 @@ class PhysicalMemory {
     /// @throws BusError when the range runs past the end of memory.
     std::span<std::byte> span(PhysAddr addr, std::uint64_t length);
 
-   private:
+private:
     // PhysicalMemory — state
     struct FreeDeleter {
         void operator()(std::byte* p) const;

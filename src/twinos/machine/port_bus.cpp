@@ -61,7 +61,8 @@ void PortBus::install_trap(const std::string& name, PortRange ports, OsId trappe
 }
 
 bool PortBus::remove_trap(const std::string& name) {
-    auto it = std::find_if(traps_.begin(), traps_.end(), [&](const Trap& t) { return t.name == name; });
+    auto it =
+        std::find_if(traps_.begin(), traps_.end(), [&](const Trap& t) { return t.name == name; });
     if (it == traps_.end()) return false;
     traps_.erase(it);
     return true;
@@ -118,8 +119,8 @@ std::uint32_t PortBus::in(OsId who, Port port, IoWidth width) {
     if (trace_.enabled(TraceFlag::Io)) {
         trace_.emit(TraceFlag::Io, clock_.now(),
                     std::string(to_string(who)) + " in" + width_suffix(width) + " " +
-                        hex(port.value(), 4) + " -> " + hex(value, 2 * width_bytes(width)) +
-                        " (" + target + ")");
+                        hex(port.value(), 4) + " -> " + hex(value, 2 * width_bytes(width)) + " (" +
+                        target + ")");
     }
     return value;
 }
@@ -130,8 +131,8 @@ void PortBus::out(OsId who, Port port, IoWidth width, std::uint32_t value) {
     if (trace_.enabled(TraceFlag::Io)) {
         trace_.emit(TraceFlag::Io, clock_.now(),
                     std::string(to_string(who)) + " out" + width_suffix(width) + " " +
-                        hex(port.value(), 4) + " <- " + hex(value, 2 * width_bytes(width)) +
-                        " (" + target + ")");
+                        hex(port.value(), 4) + " <- " + hex(value, 2 * width_bytes(width)) + " (" +
+                        target + ")");
     }
     handler.port_out(port, width, value);
 }

@@ -41,7 +41,7 @@ enum class IoWidth : std::uint8_t { Byte = 1, Word = 2, Dword = 4 };
 
 /// Something that answers port I/O: a device model or a trap handler.
 class PortHandler {
-   public:
+public:
     virtual ~PortHandler() = default;
     /// Answer an `in` of `width` at `port`.
     virtual std::uint32_t port_in(Port port, IoWidth width) = 0;
@@ -52,7 +52,7 @@ class PortHandler {
 /// A port access that no device or trap accepted. The x86 analogue is a
 /// general-protection fault on an I/O instruction the OS may not issue.
 class IoFault : public std::runtime_error {
-   public:
+public:
     /// Describe a refused access by `who` at `port`.
     IoFault(OsId who, Port port, IoWidth width, const std::string& reason);
     /// The OS that issued the access.
@@ -60,7 +60,7 @@ class IoFault : public std::runtime_error {
     /// The port it addressed.
     Port port() const { return port_; }
 
-   private:
+private:
     OsId who_;
     Port port_;
 };
@@ -74,7 +74,7 @@ struct IoCounters {
 
 /// The machine's I/O port space.
 class PortBus {
-   public:
+public:
     /// A bus that stamps its trace lines with `clock`'s time.
     PortBus(const EventQueue& clock, Trace& trace) : clock_(clock), trace_(trace) {}
 
@@ -93,9 +93,11 @@ class PortBus {
     /// Remove the trap `name`. @return false when there was none.
     bool remove_trap(const std::string& name);
 
-    /// Execute `in` of `width` at `port` on behalf of `who`. @throws IoFault when no device or trap accepts it.
+    /// Execute `in` of `width` at `port` on behalf of `who`. @throws IoFault when no device or trap
+    /// accepts it.
     std::uint32_t in(OsId who, Port port, IoWidth width);
-    /// Execute `out` of `value` at `port` on behalf of `who`. @throws IoFault when no device or trap accepts it.
+    /// Execute `out` of `value` at `port` on behalf of `who`. @throws IoFault when no device or
+    /// trap accepts it.
     void out(OsId who, Port port, IoWidth width, std::uint32_t value);
 
     /// Routing counts for one OS.
@@ -104,7 +106,7 @@ class PortBus {
     /// The owner of the device decoding `port`, if any.
     const OsId* owner_of(Port port) const;
 
-   private:
+private:
     // PortBus — state
     struct Attachment {
         std::string name;
@@ -130,7 +132,7 @@ class PortBus {
 
 /// One OS's view of the port bus: every access is issued as that OS.
 class PortIo {
-   public:
+public:
     /// Bind `bus` to `who`.
     PortIo(PortBus& bus, OsId who) : bus_(&bus), who_(who) {}
     /// `inb`. @throws IoFault when refused
@@ -150,7 +152,7 @@ class PortIo {
     /// The OS this view issues I/O as.
     OsId who() const { return who_; }
 
-   private:
+private:
     PortBus* bus_;
     OsId who_;
 };

@@ -23,7 +23,7 @@ namespace twinos::machine {
 
 /// A point or a span of simulated time, in nanoseconds.
 class Ticks {
-   public:
+public:
     constexpr Ticks() = default;
     /// Make a tick count; one tick is one simulated nanosecond.
     constexpr explicit Ticks(std::int64_t nanoseconds) : ns_(nanoseconds) {}
@@ -52,7 +52,7 @@ class Ticks {
     /// Times and spans compare by their nanoseconds.
     friend constexpr auto operator<=>(Ticks, Ticks) = default;
 
-   private:
+private:
     std::int64_t ns_ = 0;
 };
 

@@ -25,7 +25,7 @@ class EventQueue;
 
 /// The time-sharing timer.
 class TimeSharing {
-   public:
+public:
     /// A timer that switches `cpu` every `quantum` of `clock` time.
     TimeSharing(EventQueue& clock, Cpu& cpu, Ticks quantum)
         : clock_(clock), cpu_(cpu), quantum_(quantum) {}
@@ -41,7 +41,7 @@ class TimeSharing {
     /// Ticks that had to wait for the CPU to finish masked work.
     std::uint64_t deferred() const { return deferred_; }
 
-   private:
+private:
     // TimeSharing — state
     void tick(Ticks nominal);
     EventQueue& clock_;

@@ -49,7 +49,7 @@ std::uint32_t parse_trace_flags(std::string_view list);
 
 /// The machine's trace: a filtered, tick-stamped log of what happened.
 class Trace {
-   public:
+public:
     // Trace — public interface
 
     /// Turn on exactly the flags in `mask`.
@@ -74,7 +74,7 @@ class Trace {
     /// FNV-1a hash of every emitted line, in order: equal runs, equal hashes.
     std::uint64_t hash() const { return hash_; }
 
-   private:
+private:
     // Trace — state
     std::uint32_t mask_ = 0;
     std::ostream* echo_ = nullptr;

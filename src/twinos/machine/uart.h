@@ -23,7 +23,7 @@ namespace twinos::machine {
 
 /// A 16550-compatible UART used as a console.
 class Uart : public Device {
-   public:
+public:
     /// Register offsets from the base port.
     static constexpr std::uint16_t kTransmitHolding = 0;  ///< THR (write) / RBR (read).
     static constexpr std::uint16_t kLineStatus = 5;       ///< LSR.
@@ -41,7 +41,7 @@ class Uart : public Device {
     std::uint32_t port_in(Port port, IoWidth width) override;
     void port_out(Port port, IoWidth width, std::uint32_t value) override;
 
-   private:
+private:
     // Uart — state
     std::array<std::uint8_t, 8> registers_{};
     std::string partial_;

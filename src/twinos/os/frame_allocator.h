@@ -22,7 +22,7 @@ namespace twinos::os {
 
 /// A frame allocator confined to one partition.
 class FrameAllocator {
-   public:
+public:
     /// Allocate from every frame of `partition`.
     explicit FrameAllocator(const machine::Partition& partition) : partition_(partition) {}
 
@@ -35,11 +35,11 @@ class FrameAllocator {
     /// How many frames are still free.
     std::uint64_t free_frames() const;
 
-   private:
+private:
     // FrameAllocator — state
     machine::Partition partition_;
-    std::uint64_t next_unused_ = 0;       // frames below this were handed out once
-    std::set<std::uint64_t> recycled_;    // freed frame indexes, lowest first
+    std::uint64_t next_unused_ = 0;     // frames below this were handed out once
+    std::set<std::uint64_t> recycled_;  // freed frame indexes, lowest first
 };
 
 }  // namespace twinos::os

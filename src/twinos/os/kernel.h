@@ -20,7 +20,6 @@
 // Chapter: chapters/02-twinos.rst.
 #pragma once
 
-
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -68,7 +67,7 @@ using SyscallHandler = std::function<std::int64_t(Process&, std::span<const std:
 
 /// One operating system of the twin machine.
 class Kernel {
-   public:
+public:
     /// A kernel built from what it is given at boot.
     explicit Kernel(KernelContext context);
 
@@ -121,7 +120,7 @@ class Kernel {
     /// System calls made so far.
     std::uint64_t syscalls_made() const { return syscalls_; }
 
-   private:
+private:
     // Kernel — state
     struct SyscallEntry {
         std::string name;
