@@ -7,7 +7,7 @@ set -euo pipefail
 
 packages=(
     # build and test
-    cmake g++ make libgtest-dev libgmock-dev libbenchmark-dev
+    cmake g++ make pkg-config libgtest-dev libgmock-dev libbenchmark-dev
     # libraries the tool links
     libpcap-dev libcli11-dev
     # docs: Doxygen XML -> Breathe -> Sphinx, and the diagrams

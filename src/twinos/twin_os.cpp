@@ -10,7 +10,10 @@ namespace twinos::os {
 using namespace twinos::machine;
 
 TwinOs::TwinOs(MachineConfig config, DeviceFactory extra_devices)
-    : machine_(std::move(config), std::move(extra_devices)) {
+    : TwinOs(std::move(config), TwinOsOptions{std::move(extra_devices), {}}) {}
+
+TwinOs::TwinOs(MachineConfig config, TwinOsOptions options)
+    : options_(std::move(options)), machine_(std::move(config), options_.extra_devices) {
     // [twinos:kernel-context]
     // Each kernel gets its own partition, a port view bound to its own
     // identity and the devices named for it -- nothing of the other OS.
@@ -27,9 +30,26 @@ TwinOs::TwinOs(MachineConfig config, DeviceFactory extra_devices)
 }
 
 void TwinOs::boot() {
-    machine_.boot([this] { kernel(OsId::Preceding).boot(); },
-                  [this] { kernel(OsId::Coexisting).boot(); });
+    machine_.boot([this] { boot_kernel(OsId::Preceding); },
+                  [this] { boot_kernel(OsId::Coexisting); });
 }
+
+// [twinos:kernel-probe]
+void TwinOs::boot_kernel(OsId os) {
+    Kernel& k = kernel(os);
+    k.boot();
+    k.net().set_ipv4(os == OsId::Preceding ? options_.preceding_ip : options_.coexisting_ip);
+    // Start a driver for each 3c905 this OS was given, as a PCI probe would.
+    for (const DeviceAssignment& d : k.devices()) {
+        if (d.kind != "3c905") continue;
+        auto driver = std::make_unique<Driver3c905x>(k, d, options_.nic_driver);
+        drivers_[index_of(os)] = driver.get();
+        k.adopt_driver(std::move(driver));
+        drivers_[index_of(os)]->open();
+    }
+    if (inits_[index_of(os)]) inits_[index_of(os)](k);
+}
+// [/twinos:kernel-probe]
 
 std::string TwinOs::partition_map() const {
     const MachineConfig& c = machine_.config();

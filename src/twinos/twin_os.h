@@ -13,26 +13,50 @@
 // Paper: §2.1. Chapter: chapters/02-twinos.rst.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 
 #include "twinos/machine/machine.h"
+#include "twinos/os/driver_3c905x.h"
 #include "twinos/os/kernel.h"
 
 namespace twinos::os {
+
+/// Choices made when the twin machine is put together.
+struct TwinOsOptions {
+    /// Builds device kinds the machine does not know (tests use this).
+    twinos::machine::DeviceFactory extra_devices;
+    /// Options for every 3c905x driver a kernel starts at boot.
+    DriverOptions nic_driver;
+    /// IPv4 addresses of the two OSes (host byte order): 10.0.0.3 and 10.0.0.2.
+    std::uint32_t preceding_ip = 0x0a000003;
+    std::uint32_t coexisting_ip = 0x0a000002;
+};
 
 /// The twin machine with both kernels on it.
 class TwinOs {
 public:
     /// Build the machine from `config` (validated first) and both kernels.
     /// @throws twinos::machine::ConfigError naming the first bad field.
-    explicit TwinOs(twinos::machine::MachineConfig config,
-                    twinos::machine::DeviceFactory extra_devices = {});
+    explicit TwinOs(twinos::machine::MachineConfig config, TwinOsOptions options = {});
+    /// The same, with only a device factory.
+    TwinOs(twinos::machine::MachineConfig config, twinos::machine::DeviceFactory extra_devices);
 
     // TwinOs — public interface
 
-    /// Schedule the boot of both kernels (preceding first).
+    /// Schedule the boot of both kernels (preceding first). Each kernel
+    /// starts a driver for every 3c905 it owns and brings it up.
     void boot();
+    /// Run `init` in `os` at the end of its boot, as its first program
+    /// (the role of /etc/rc). @pre before `boot()`.
+    void set_init(twinos::machine::OsId os, std::function<void(Kernel&)> init) {
+        inits_[twinos::machine::index_of(os)] = std::move(init);
+    }
+    /// The 3c905x driver of `os`, once booted, or nullptr.
+    Driver3c905x* nic_driver(twinos::machine::OsId os) {
+        return drivers_[twinos::machine::index_of(os)];
+    }
     /// Run the machine until simulated time `end`.
     void run_until(twinos::machine::Ticks end) { machine_.run_until(end); }
 
@@ -48,8 +72,13 @@ public:
 
 private:
     // TwinOs — state
+    void boot_kernel(twinos::machine::OsId os);
+
+    TwinOsOptions options_;
     twinos::machine::Machine machine_;
     std::unique_ptr<Kernel> kernels_[2];
+    Driver3c905x* drivers_[2] = {nullptr, nullptr};
+    std::function<void(Kernel&)> inits_[2];
 };
 
 }  // namespace twinos::os

@@ -8,12 +8,15 @@
 #include <iostream>
 
 #include "twinos/cli/boot_command.h"
+#include "twinos/cli/run_command.h"
 
 int main(int argc, char** argv) {
     CLI::App app{"TwinOS Monitor: two operating systems on one simulated PC"};
     app.require_subcommand(1);
     twinos::cli::BootOptions boot_options;
     twinos::cli::add_boot_command(app, boot_options);
+    twinos::cli::RunOptions run_options;
+    twinos::cli::add_run_command(app, run_options);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -27,6 +30,9 @@ int main(int argc, char** argv) {
     try {
         if (app.got_subcommand("boot")) {
             return twinos::cli::run_boot(boot_options, std::cout, std::cerr);
+        }
+        if (app.got_subcommand("run")) {
+            return twinos::cli::run_run(run_options, std::cout, std::cerr);
         }
     } catch (const std::exception& e) {
         std::cerr << "twinos: runtime error: " << e.what() << '\n';

@@ -27,6 +27,7 @@ namespace twinos::machine {
 class EventQueue;
 class InterruptController;
 class PhysicalMemory;
+class Link;
 
 /// What the machine hands a device when it builds it.
 struct DeviceContext {
@@ -34,6 +35,7 @@ struct DeviceContext {
     InterruptController& irqs;       ///< Where the device's line is.
     PhysicalMemory& memory;          ///< For bus-master DMA.
     Trace& trace;                    ///< The machine's trace.
+    Link& link;                      ///< The Ethernet link (for NICs).
     const DeviceAssignment& config;  ///< Name, kind, owner, ports, IRQ.
 };
 
@@ -59,6 +61,8 @@ protected:
     void schedule_at(Ticks at, std::string event_name, std::function<void()> action);
     /// Assert the device's IRQ line. @pre the device has one.
     void raise_irq();
+    /// True when lines for `flag` are being traced (to skip building them).
+    bool trace_enabled(TraceFlag flag) const { return trace_.enabled(flag); }
     /// Emit a trace line prefixed with the device name.
     void trace(TraceFlag flag, const std::string& text);
     /// Physical memory, for DMA.

@@ -35,6 +35,7 @@ class Machine;
 class Device;
 class InterruptController;
 class TimeSharing;
+class Link;
 
 /// A pass key: only the machine and its devices may schedule events.
 ///
@@ -46,6 +47,7 @@ class ScheduleKey {
     friend class Device;
     friend class InterruptController;
     friend class TimeSharing;
+    friend class Link;
 };
 
 /// The simulated clock and the queue of events waiting for their time.

@@ -4,6 +4,7 @@
 #include "twinos/machine/machine.h"
 
 #include "twinos/machine/config_error.h"
+#include "twinos/machine/nic_3c905.h"
 #include "twinos/machine/uart.h"
 
 namespace twinos::machine {
@@ -21,8 +22,10 @@ const MachineConfig& validated(const MachineConfig& config) {
 
 std::unique_ptr<Device> make_device(const DeviceContext& context) {
     if (context.config.kind == "uart16550") return std::make_unique<Uart>(context);
-    throw ConfigError("devices." + context.config.name + ".kind",
-                      "unknown device kind '" + context.config.kind + "' (known: uart16550)");
+    if (context.config.kind == "3c905") return std::make_unique<Nic3c905>(context, context.link);
+    throw ConfigError(
+        "devices." + context.config.name + ".kind",
+        "unknown device kind '" + context.config.kind + "' (known: uart16550, 3c905)");
 }
 
 Machine::Machine(MachineConfig config, DeviceFactory extra_devices)
@@ -31,12 +34,13 @@ Machine::Machine(MachineConfig config, DeviceFactory extra_devices)
       ports_(clock_, trace_),
       cpu_(clock_, trace_),
       irqs_(clock_, cpu_, trace_),
-      time_sharing_(clock_, cpu_, config_.quantum) {
+      time_sharing_(clock_, cpu_, config_.quantum),
+      link_(clock_, trace_) {
     // [twinos:attach-devices]
     // Each device is given to the OS named at boot: its ports on the bus and
     // its IRQ line on the controller both record that owner.
     for (const DeviceAssignment& d : config_.devices) {
-        const DeviceContext context{clock_, irqs_, memory_, trace_, d};
+        const DeviceContext context{clock_, irqs_, memory_, trace_, link_, d};
         std::unique_ptr<Device> device = extra_devices ? extra_devices(context) : nullptr;
         devices_.push_back(device ? std::move(device) : make_device(context));
         ports_.attach(d.name, d.ports, d.owner, *devices_.back());

@@ -30,6 +30,7 @@
 #include "twinos/machine/event_queue.h"
 #include "twinos/machine/halt_summary.h"
 #include "twinos/machine/interrupt_controller.h"
+#include "twinos/machine/link.h"
 #include "twinos/machine/machine_config.h"
 #include "twinos/machine/physical_memory.h"
 #include "twinos/machine/port_bus.h"
@@ -89,6 +90,8 @@ public:
     TimeSharing& time_sharing() { return time_sharing_; }
     /// The trace.
     Trace& trace() { return trace_; }
+    /// The Ethernet link to the outside world.
+    Link& link() { return link_; }
 
 private:
     // Machine — state (declaration order is construction order)
@@ -100,6 +103,7 @@ private:
     Cpu cpu_;
     InterruptController irqs_;
     TimeSharing time_sharing_;
+    Link link_;
     std::vector<std::unique_ptr<Device>> devices_;
 };
 

@@ -54,6 +54,17 @@ MachineConfig MachineConfig::standard(std::uint64_t memory_bytes) {
     return config;
 }
 
+MachineConfig MachineConfig::original(std::uint64_t memory_bytes) {
+    MachineConfig config = standard(memory_bytes);
+    config.devices.push_back(standard_nic(OsId::Coexisting));
+    return config;
+}
+
+DeviceAssignment standard_nic(OsId owner) {
+    // A PCI card's I/O BAR; 0x40 ports is the Boomerang's register block.
+    return {"nic0", "3c905", owner, {Port{0xe000}, 0x40}, 11};
+}
+
 // [twinos:config-validate]
 void validate(const MachineConfig& config) {
     if (config.memory_bytes == 0 || config.memory_bytes % kPageSize != 0) {

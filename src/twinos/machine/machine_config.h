@@ -64,7 +64,14 @@ struct MachineConfig {
     /// The paper's layout: memory split into two equal halves (co-existing
     /// OS low, preceding OS high) and one console UART per OS.
     static MachineConfig standard(std::uint64_t memory_bytes = 256ull << 20);
+
+    /// The "original" configuration of the paper's Table 1: the standard
+    /// layout plus the 3c905 owned directly by the co-existing OS.
+    static MachineConfig original(std::uint64_t memory_bytes = 256ull << 20);
 };
+
+/// The machine's 3c905-TX, `nic0`, given to `owner`: ports 0xe000-0xe03f, IRQ 11.
+DeviceAssignment standard_nic(OsId owner);
 
 /// The highest IRQ line number the interrupt controller has (two 8259s: 0..15).
 inline constexpr int kMaxIrq = 15;

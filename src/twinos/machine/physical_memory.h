@@ -56,6 +56,13 @@ public:
     /// @throws BusError when the range runs past the end of memory.
     void write(PhysAddr addr, std::span<const std::byte> in);
 
+    /// Read the little-endian 32-bit word at `addr` (descriptor fields).
+    /// @throws BusError when the word runs past the end of memory.
+    std::uint32_t read32(PhysAddr addr) const;
+    /// Write `value` as a little-endian 32-bit word at `addr`.
+    /// @throws BusError when the word runs past the end of memory.
+    void write32(PhysAddr addr, std::uint32_t value);
+
     /// Direct view of [addr, addr + length), for DMA engines.
     /// @throws BusError when the range runs past the end of memory.
     std::span<std::byte> span(PhysAddr addr, std::uint64_t length);

@@ -151,6 +151,11 @@ public:
     void out32(Port p, std::uint32_t v) { bus_->out(who_, p, IoWidth::Dword, v); }
     /// The OS this view issues I/O as.
     OsId who() const { return who_; }
+    /// Port I/O instructions this OS has issued so far, however routed.
+    std::uint64_t count() const {
+        const IoCounters& c = bus_->counters(who_);
+        return c.direct + c.trapped + c.faults;
+    }
 
 private:
     PortBus* bus_;

@@ -15,6 +15,8 @@ std::string_view to_string(TraceFlag flag) {
         case TraceFlag::Irq: return "irq";
         case TraceFlag::Io: return "io";
         case TraceFlag::Mem: return "mem";
+        case TraceFlag::Nic: return "nic";
+        case TraceFlag::Net: return "net";
     }
     return "?";
 }

@@ -34,11 +34,14 @@ enum class TraceFlag : std::uint32_t {
     Irq = 1u << 2,    ///< Interrupt raise, coalesce and delivery.
     Io = 1u << 3,     ///< Every port I/O instruction and how it was routed.
     Mem = 1u << 4,    ///< Address-space changes (map, unmap, copy, restore).
+    Nic = 1u << 5,    ///< NIC engines: arrivals, DMA, descriptors, commands.
+    Net = 1u << 6,    ///< Drivers and the kernels' network input and output.
 };
 
 /// The flags a trace mask may hold, in the order `--trace=all` lists them.
 inline constexpr TraceFlag kAllTraceFlags[] = {TraceFlag::Boot, TraceFlag::Sched, TraceFlag::Irq,
-                                               TraceFlag::Io, TraceFlag::Mem};
+                                               TraceFlag::Io,   TraceFlag::Mem,   TraceFlag::Nic,
+                                               TraceFlag::Net};
 
 /// The name of a flag as written on the command line.
 std::string_view to_string(TraceFlag flag);

@@ -23,13 +23,17 @@ namespace twinos::os {
 /// A frame allocator confined to one partition.
 class FrameAllocator {
 public:
-    /// Allocate from every frame of `partition`.
-    explicit FrameAllocator(const machine::Partition& partition) : partition_(partition) {}
+    /// Allocate from the frames of `partition`, skipping the first
+    /// `reserved_bytes` (the kernel image; never handed out).
+    explicit FrameAllocator(const machine::Partition& partition, std::uint64_t reserved_bytes = 0);
 
     // FrameAllocator — public interface
 
     /// Take one free frame. @return nothing when the partition is full.
     std::optional<machine::PhysAddr> allocate();
+    /// Take `count` physically consecutive never-used frames (for DMA).
+    /// @return the first, or nothing when the partition has no such run left.
+    std::optional<machine::PhysAddr> allocate_contiguous(std::uint64_t count);
     /// Give a frame back. @pre it came from `allocate()` and is not free.
     void free(machine::PhysAddr frame);
     /// How many frames are still free.
@@ -38,6 +42,7 @@ public:
 private:
     // FrameAllocator — state
     machine::Partition partition_;
+    std::uint64_t first_ = 0;           // index of the first frame we may hand out
     std::uint64_t next_unused_ = 0;     // frames below this were handed out once
     std::set<std::uint64_t> recycled_;  // freed frame indexes, lowest first
 };

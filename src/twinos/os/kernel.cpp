@@ -14,7 +14,49 @@ namespace twinos::os {
 
 using namespace twinos::machine;
 
-Kernel::Kernel(KernelContext context) : ctx_(std::move(context)), frames_(ctx_.partition) {}
+Kernel::Kernel(KernelContext context)
+    : ctx_(std::move(context)),
+      // Linux 2.4 loads its image at 1 MiB; keep the first 1 MiB of the
+      // partition (or a quarter of a small one) for it. This also keeps
+      // physical address 0 -- "no list" to a DMA engine -- out of use.
+      frames_(ctx_.partition, std::min<std::uint64_t>(1ull << 20, ctx_.partition.size_bytes / 4)),
+      kernel_space_(std::string(to_string(ctx_.id)) + ":kernel", ctx_.memory, {ctx_.partition}) {}
+
+DmaBuffer Kernel::dma_alloc(std::uint64_t bytes) {
+    const std::uint64_t pages = (bytes + kPageSize - 1) / kPageSize;
+    auto first = frames_.allocate_contiguous(pages);
+    if (!first) {
+        throw std::runtime_error(std::string(to_string(ctx_.id)) + " kernel: no room for " +
+                                 std::to_string(bytes) + " bytes of DMA memory");
+    }
+    const VirtAddr va{kKernelDirectMap + (first->value() - ctx_.partition.base.value())};
+    for (std::uint64_t i = 0; i < pages; ++i) {
+        if (kernel_space_.map(va + i * kPageSize, *first + i * kPageSize, Perm::ReadWrite) !=
+            MapStatus::Ok) {
+            throw std::runtime_error("kernel: DMA memory could not be mapped");
+        }
+    }
+    auto bytes_view = ctx_.memory.span(*first, pages * kPageSize);
+    std::fill(bytes_view.begin(), bytes_view.end(), std::byte{0});
+    return DmaBuffer{*first, va, bytes};
+}
+
+std::span<std::byte> Kernel::dma_view(const DmaBuffer& buffer, std::uint64_t offset,
+                                      std::uint64_t length) {
+    if (offset > buffer.bytes || length > buffer.bytes - offset) {
+        throw std::out_of_range("kernel: view past the end of a DMA buffer");
+    }
+    return ctx_.memory.span(buffer.pa + offset, length);
+}
+
+void Kernel::trace(TraceFlag flag, const std::string& text) const {
+    ctx_.trace.emit(flag, ctx_.clock.now(), std::string(to_string(ctx_.id)) + ": " + text);
+}
+
+void Kernel::adopt_driver(std::unique_ptr<NetDevice> device) {
+    net_.attach(*device);
+    drivers_.push_back(std::move(device));
+}
 
 void Kernel::console_write(const std::string& line) {
     for (const DeviceAssignment& d : ctx_.devices) {

@@ -36,6 +36,7 @@
 #include "twinos/machine/port_bus.h"
 #include "twinos/machine/trace.h"
 #include "twinos/os/frame_allocator.h"
+#include "twinos/os/net_stack.h"
 
 namespace twinos::os {
 
@@ -57,6 +58,18 @@ struct Process {
     int pid;                      ///< Process id, from 1.
     std::string name;             ///< Command name.
     machine::AddressSpace space;  ///< Its address space.
+};
+
+/// Where each kernel maps its own partition in its kernel address space:
+/// Linux 2.4 on IA-32 mapped physical memory at PAGE_OFFSET = 0xC0000000.
+inline constexpr std::uint64_t kKernelDirectMap = 0xC0000000;
+
+/// Memory a driver shares with a bus-master device: physically contiguous,
+/// mapped in the kernel's address space.
+struct DmaBuffer {
+    machine::PhysAddr pa;     ///< The address the device uses.
+    machine::VirtAddr va;     ///< The address the kernel uses.
+    std::uint64_t bytes = 0;  ///< Its size.
 };
 
 /// Return value of an unknown system call (Linux's -ENOSYS).
@@ -112,6 +125,26 @@ public:
     /// when the line belongs to the other OS.
     void set_irq_handler(int irq, machine::IrqHandler handler);
 
+    /// Allocate `bytes` of zeroed DMA memory in this OS's partition, mapped
+    /// at `kKernelDirectMap` + its offset in the partition.
+    /// @throws std::runtime_error when the partition has no room.
+    DmaBuffer dma_alloc(std::uint64_t bytes);
+    /// Direct view of [offset, offset + length) of a DMA buffer.
+    std::span<std::byte> dma_view(const DmaBuffer& buffer, std::uint64_t offset,
+                                  std::uint64_t length);
+    /// The kernel's own address space.
+    machine::AddressSpace& space() { return kernel_space_; }
+    /// Port I/O, issued as this OS.
+    machine::PortIo& io() { return ctx_.io; }
+    /// Port I/O instructions this OS has issued so far.
+    std::uint64_t io_count() const { return ctx_.io.count(); }
+    /// The network stack.
+    NetStack& net() { return net_; }
+    /// The machine's trace and clock, for drivers' trace lines.
+    void trace(machine::TraceFlag flag, const std::string& text) const;
+    /// Keep `device` (a driver) alive as long as the kernel.
+    void adopt_driver(std::unique_ptr<NetDevice> device);
+
     /// Charge `cost` of work to this OS. @pre this OS is running.
     machine::Ticks charge(machine::Ticks cost) { return ctx_.cpu.charge(ctx_.id, cost); }
 
@@ -128,6 +161,9 @@ private:
     };
     KernelContext ctx_;
     FrameAllocator frames_;
+    machine::AddressSpace kernel_space_;
+    NetStack net_;
+    std::vector<std::unique_ptr<NetDevice>> drivers_;
     std::deque<Process> processes_;  // deque: spawn never moves existing processes
     std::map<std::uint32_t, SyscallEntry> syscalls_table_;
     std::uint64_t syscalls_ = 0;

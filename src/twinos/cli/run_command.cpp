@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// `twinos run`: build the original machine, feed it, and report.
+#include "twinos/cli/run_command.h"
+
+#include <CLI/CLI.hpp>
+#include <charconv>
+#include <memory>
+#include <optional>
+
+#include "twinos/cli/units.h"
+#include "twinos/edge/fig6_scenario.h"
+#include "twinos/edge/pcap_replay.h"
+#include "twinos/machine/config_error.h"
+#include "twinos/machine/nic_3c905.h"
+
+namespace twinos::cli {
+
+using namespace twinos::machine;
+
+namespace {
+
+// Stops a replay after a number of frames (tcpdump's -c).
+class CountedSource : public FrameSource {
+public:
+    CountedSource(FrameSource& inner, std::int64_t limit) : inner_(inner), left_(limit) {}
+    bool next(std::int64_t& ts, WireFrame& frame) override {
+        if (left_ == 0) return false;
+        if (left_ > 0) --left_;
+        return inner_.next(ts, frame);
+    }
+
+private:
+    FrameSource& inner_;
+    std::int64_t left_;
+};
+
+std::vector<std::uint32_t> parse_sizes(const std::string& text) {
+    std::vector<std::uint32_t> sizes;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find(',', start), text.size());
+        std::uint32_t v = 0;
+        auto [p, ec] = std::from_chars(text.data() + start, text.data() + end, v);
+        if (ec != std::errc() || p != text.data() + end || v < edge::kMinReplyFrame ||
+            v > edge::kMaxReplyFrame) {
+            throw std::invalid_argument("--sizes: '" + text + "' at column " +
+                                        std::to_string(start + 1) + ": frame sizes are " +
+                                        std::to_string(edge::kMinReplyFrame) + ".." +
+                                        std::to_string(edge::kMaxReplyFrame) + " bytes");
+        }
+        sizes.push_back(v);
+        start = end + 1;
+    }
+    return sizes;
+}
+
+// [twinos:run-report]
+void report(os::TwinOs& twin, std::ostream& out) {
+    Machine& m = twin.machine();
+    const LinkCounters& wire = m.link().counters();
+    out << "wire    frames=" << wire.to_nic << " bytes=" << wire.to_nic_bytes
+        << " truncated=" << wire.truncated << " non_monotonic=" << wire.non_monotonic
+        << " sent=" << wire.from_nic << '\n';
+    if (auto* nic = dynamic_cast<Nic3c905*>(m.device("nic0"))) {
+        const NicCounters& c = nic->counters();
+        out << "nic     uploaded=" << c.rx_uploaded << " too_long=" << c.rx_errors
+            << " overruns=" << c.rx_overruns << " filtered=" << c.rx_filtered
+            << " stalls=" << c.upload_stalls << " transmitted=" << c.tx_frames << '\n';
+    }
+    if (os::Driver3c905x* d = twin.nic_driver(OsId::Coexisting)) {
+        d->update_stats();
+        const os::DriverStats& s = d->stats();
+        char per[32];
+        std::snprintf(per, sizeof per, "%.2f",
+                      s.interrupts ? double(s.io_in_interrupts) / double(s.interrupts) : 0.0);
+        out << "driver  interrupts=" << s.interrupts << " rx_packets=" << s.rx_packets
+            << " rx_bytes=" << s.rx_bytes << " length_errors=" << s.rx_length_errors
+            << " fifo_errors=" << s.rx_fifo_errors << " io_per_interrupt=" << per << '\n';
+    }
+    const os::NetStats& net = twin.kernel(OsId::Coexisting).net().stats();
+    out << "stack   rx_frames=" << net.rx_frames << " rx_bytes=" << net.rx_bytes
+        << " tx_frames=" << net.tx_frames << '\n';
+}
+// [/twinos:run-report]
+
+}  // namespace
+
+void add_run_command(CLI::App& app, RunOptions& o) {
+    CLI::App* run =
+        app.add_subcommand("run", "Run the twin machine on a capture or the built-in scenario");
+    run->add_flag("--original", o.original,
+                  "The original configuration: the co-existing OS owns the NIC (no pseudo NIC)");
+    run->add_option("-r", o.read_file, "Replay this pcap or pcapng file");
+    run->add_option("-c", o.count, "Stop after COUNT frames (replay) / request COUNT (scenario)");
+    run->add_option("--sizes", o.sizes, "Scenario frame sizes, e.g. 53,128,1514");
+    run->add_option("--rx-buffer", o.rx_buffer, "Driver receive buffer bytes (60..8191)")
+        ->capture_default_str();
+    run->add_option("--memory", o.memory, "Physical memory size")->capture_default_str();
+    run->add_option("--trace", o.trace, "Trace flags: all or boot,sched,irq,io,mem,nic,net");
+}
+
+int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
+    if (!o.original) {
+        err << "twinos run: error: only --original exists so far: the pseudo NIC and the monitor "
+               "arrive in chapters 4-6\n";
+        return 2;
+    }
+    os::TwinOsOptions options;
+    MachineConfig config;
+    std::uint32_t trace_mask = 0;
+    edge::Fig6Options scenario;
+    std::unique_ptr<edge::PcapReplay> replay;
+    try {
+        config = MachineConfig::original(parse_size(o.memory));
+        trace_mask = parse_trace_flags(o.trace);
+        if (o.rx_buffer < 60 || o.rx_buffer > 8191) {
+            throw std::invalid_argument("--rx-buffer: " + std::to_string(o.rx_buffer) +
+                                        " is not in 60..8191 (the UPD's 13-bit length field)");
+        }
+        options.nic_driver.rx_buffer_bytes = o.rx_buffer;
+        if (!o.sizes.empty()) scenario.frame_sizes = parse_sizes(o.sizes);
+        if (o.count >= 0 && o.read_file.empty())
+            scenario.count = static_cast<std::uint32_t>(o.count);
+        if (!o.read_file.empty()) {
+            replay = edge::PcapReplay::open(o.read_file);
+            // Replay means the co-existing OS receives everything, as a host
+            // running tcpdump would: promiscuous through the unchanged driver.
+            options.nic_driver.promiscuous = true;
+        }
+    } catch (const std::invalid_argument& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 2;
+    } catch (const edge::ReplayError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 2;
+    }
+
+    os::TwinOs twin(config, options);
+    twin.machine().trace().set_mask(trace_mask);
+    twin.machine().trace().echo_to(&out);
+    int status = 0;
+    if (replay) {
+        out << "== twinos run --original -r " << o.read_file << " ==\n";
+        CountedSource source(*replay, o.count);
+        twin.boot();
+        // Let both kernels boot and the driver come up, then start the wire.
+        twin.run_until(milliseconds(1));
+        twin.machine().link().play(source, twin.machine().clock().now());
+        while (twin.machine().link().playing()) {
+            twin.run_until(twin.machine().clock().now() + milliseconds(10));
+        }
+        twin.run_until(twin.machine().clock().now() + milliseconds(1));  // drain
+        if (replay->error()) {
+            err << "twinos run: error: " << *replay->error() << '\n';
+            status = 2;
+        }
+    } else {
+        out << "== twinos run --original: built-in scenario (paper Fig. 6) ==\n";
+        edge::Fig6Scenario fig6(twin, scenario);
+        const bool complete = fig6.run();
+        const os::Fig6Client* client = fig6.client();
+        out << "client  requested=" << scenario.count
+            << " received=" << (client ? client->stats().replies : 0)
+            << " corrupt=" << (client ? client->stats().corrupt : 0)
+            << " out_of_order=" << (client ? client->stats().out_of_order : 0) << '\n';
+        if (!complete) {
+            err << "twinos run: error: the client did not receive every frame it asked for\n";
+            status = 1;
+        }
+    }
+    twin.machine().trace().echo_to(nullptr);
+    report(twin, out);
+    out << "halt\n" << twin.machine().halt().format();
+    return status;
+}
+
+}  // namespace twinos::cli

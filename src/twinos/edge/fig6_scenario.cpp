@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+// Fig6Scenario: server on the wire, client in the co-existing OS, run to the end.
+#include "twinos/edge/fig6_scenario.h"
+
+namespace twinos::edge {
+
+using namespace twinos::machine;
+
+namespace {
+// The server's station address: a locally administered one.
+constexpr net::MacAddress kServerMac = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+}  // namespace
+
+Fig6Scenario::Fig6Scenario(os::TwinOs& twin, Fig6Options options)
+    : twin_(twin),
+      options_(std::move(options)),
+      server_(twin.machine().link(), net::UdpEndpoint{kServerMac, kServerIp, kServerPort}) {
+    // [twinos:fig6-client-start]
+    twin_.set_init(OsId::Coexisting, [this](os::Kernel& kernel) {
+        client_ = std::make_unique<os::Fig6Client>(kernel, server_.self());
+        client_->request(options_.count, options_.frame_sizes);
+    });
+    // [/twinos:fig6-client-start]
+}
+
+bool Fig6Scenario::run() {
+    twin_.boot();
+    // Run in slices so that a finished client ends the run early.
+    const Ticks slice = milliseconds(1);
+    Ticks t = twin_.machine().clock().now();
+    while (t < options_.budget && !(client_ && client_->done())) {
+        t = t + slice;
+        twin_.run_until(t);
+    }
+    return client_ && client_->done() && client_->stats().replies == options_.count;
+}
+
+}  // namespace twinos::edge

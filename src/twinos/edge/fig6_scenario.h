@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// Fig6Scenario: the paper's experiment, built in -- a client asks, a server sends.
+// An edge adapter: it wires a server host to the link and a client program
+// into the co-existing OS, then runs the machine until the client is done.
+//
+// Paper §4, Fig. 6: the client program on the co-existing OS requests
+// packets; the server on a second computer sends them; the co-existing OS
+// receives them through its 3c905x driver. The default frame sizes run from
+// 53 bytes (headers only, the paper's smallest copy) to full 1514-byte
+// frames.
+//
+// Chapter: chapters/03-nic.rst.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <vector>
+
+#include "twinos/edge/server_host.h"
+#include "twinos/os/fig6_client.h"
+#include "twinos/twin_os.h"
+
+namespace twinos::edge {
+
+/// What to ask the server for.
+struct Fig6Options {
+    std::uint32_t count = 1000;  ///< Frames the client requests.
+    /// Frame sizes, cycled: the paper's 53-byte headers-only frame up to 1514.
+    std::vector<std::uint32_t> frame_sizes = {53, 64, 128, 256, 512, 1024, 1280, 1514};
+    /// The longest the scenario may run, in simulated time.
+    machine::Ticks budget = machine::milliseconds(10'000);
+};
+
+/// The built-in scenario on a TwinOs.
+class Fig6Scenario {
+public:
+    /// The server's address: 10.0.0.1, UDP port 7.
+    static constexpr std::uint32_t kServerIp = 0x0a000001;
+    static constexpr std::uint16_t kServerPort = 7;
+
+    /// Attach a server to `twin`'s link and make the client the co-existing
+    /// OS's first program. @pre `twin` is not booted yet.
+    Fig6Scenario(os::TwinOs& twin, Fig6Options options);
+
+    /// Boot and run until every reply arrived, or the budget is spent.
+    /// @return true when the client received every frame it asked for.
+    bool run();
+
+    /// The server on the wire.
+    const ServerHost& server() const { return server_; }
+    /// The client program (exists once the co-existing OS booted).
+    const os::Fig6Client* client() const { return client_.get(); }
+
+private:
+    os::TwinOs& twin_;
+    Fig6Options options_;
+    ServerHost server_;
+    std::unique_ptr<os::Fig6Client> client_;
+};
+
+}  // namespace twinos::edge

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// Link: the Ethernet wire between the NIC and the outside world.
+// Part of the simulated machine; OS code and labs never edit this.
+//
+// The outside world -- a replayed capture, the paper's server host -- is not
+// part of the machine. It reaches the machine only through the link, as
+// frames that *arrive at a time*. The link turns them into events on the
+// machine's clock and hands each to the NIC when its time comes; frames the
+// NIC transmits go out to every attached sink.
+//
+// Replay is pulled, one frame ahead: the link asks its `FrameSource` for the
+// next frame only when the previous one has arrived, so a million-frame
+// capture needs memory for one frame, not a million.
+//
+// Interface:
+//   - `attach_nic(endpoint)`, `add_sink(sink)`;
+//   - `play(source, start)`: frames arrive at start + (their time - the first's);
+//   - `inject(at, frame)`: one frame from a reactive host (the scenario server);
+//   - `transmit(bytes)`: the NIC sends; `wire_time(bytes)`: 100 Mbit/s timing.
+// Invariant: arrivals never go back in time; a source timestamp earlier than
+// the previous one arrives together with it and is counted as non-monotonic.
+//
+// Chapter: chapters/03-nic.rst.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "twinos/machine/ticks.h"
+
+namespace twinos::machine {
+
+class EventQueue;
+class Trace;
+
+/// One frame as it travels on the wire: the bytes, without FCS or padding.
+struct WireFrame {
+    std::vector<std::byte> bytes;       ///< What is on the wire (a capture's captured bytes).
+    std::uint32_t original_length = 0;  ///< Its length where it was captured (>= bytes.size()).
+};
+
+/// Where replayed frames come from (an edge adapter: pcap file, generator).
+class FrameSource {
+public:
+    virtual ~FrameSource() = default;
+    /// Fill `frame` with the next frame and `timestamp_ns` with its time.
+    /// @return false when there are no more frames (at the end, or on an
+    ///         error the source reports itself).
+    virtual bool next(std::int64_t& timestamp_ns, WireFrame& frame) = 0;
+};
+
+/// Something outside that sees every frame the NIC transmits.
+class FrameSink {
+public:
+    virtual ~FrameSink() = default;
+    /// `frame` left the NIC at time `at`.
+    virtual void on_transmit(Ticks at, std::span<const std::byte> frame) = 0;
+};
+
+/// The NIC's side of the link.
+class LinkEndpoint {
+public:
+    virtual ~LinkEndpoint() = default;
+    /// A frame has fully arrived from the wire.
+    virtual void receive_from_wire(std::span<const std::byte> frame) = 0;
+};
+
+/// What the link has carried.
+struct LinkCounters {
+    std::uint64_t to_nic = 0;          ///< Frames delivered to the NIC.
+    std::uint64_t to_nic_bytes = 0;    ///< Their bytes.
+    std::uint64_t from_nic = 0;        ///< Frames the NIC transmitted.
+    std::uint64_t from_nic_bytes = 0;  ///< Their bytes.
+    std::uint64_t truncated = 0;       ///< Frames whose captured length < original length.
+    std::uint64_t non_monotonic = 0;   ///< Source timestamps earlier than the previous one.
+};
+
+/// A 100 Mbit/s Ethernet link with one NIC on the machine's side.
+class Link {
+public:
+    /// The paper's link speed (sec. 4: 100 Mbit/s).
+    static constexpr std::uint64_t kDefaultBitsPerSecond = 100'000'000;
+
+    /// A link on `clock`, tracing arrivals under `nic`.
+    Link(EventQueue& clock, Trace& trace, std::uint64_t bits_per_second = kDefaultBitsPerSecond)
+        : clock_(clock), trace_(trace), bits_per_second_(bits_per_second) {}
+
+    // Link — public interface
+
+    /// Connect the machine's NIC.
+    void attach_nic(LinkEndpoint& nic) { nic_ = &nic; }
+    /// Add a sink for transmitted frames.
+    void add_sink(FrameSink& sink) { sinks_.push_back(&sink); }
+
+    /// Replay `source`: its first frame arrives at `start`, every later one
+    /// at `start` plus its distance from the first.
+    void play(FrameSource& source, Ticks start);
+    /// True while a replay has frames still to arrive.
+    bool playing() const { return source_ != nullptr; }
+
+    /// One frame from a host on the wire, arriving at `at`.
+    void inject(Ticks at, WireFrame frame);
+
+    /// The NIC puts `frame` on the wire now.
+    void transmit(std::span<const std::byte> frame);
+
+    /// How long `frame_bytes` take on the wire: preamble, the frame padded to
+    /// 60 bytes, FCS and inter-frame gap, at the link's speed.
+    Ticks wire_time(std::size_t frame_bytes) const;
+
+    /// The source time of the first replayed frame, in ns since the epoch:
+    /// simulated time `start` corresponds to it.
+    std::int64_t epoch_ns() const { return epoch_ns_; }
+    /// What has been carried.
+    const LinkCounters& counters() const { return counters_; }
+
+private:
+    // Link — state
+    void schedule_pending();
+    void deliver(std::span<const std::byte> bytes, std::uint32_t original_length);
+
+    EventQueue& clock_;
+    Trace& trace_;
+    std::uint64_t bits_per_second_;
+    LinkEndpoint* nic_ = nullptr;
+    std::vector<FrameSink*> sinks_;
+    FrameSource* source_ = nullptr;
+    WireFrame pending_;  // the one frame pulled ahead from the source
+    Ticks pending_at_{0};
+    Ticks start_{0};
+    std::int64_t epoch_ns_ = 0;
+    bool have_epoch_ = false;
+    Ticks last_arrival_{0};
+    LinkCounters counters_;
+};
+
+}  // namespace twinos::machine

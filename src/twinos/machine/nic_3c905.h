@@ -1,0 +1,143 @@
+// SPDX-License-Identifier: MIT
+// Nic3c905: the 3Com 3c905-TX ("Boomerang") bus-master Ethernet card.
+// Part of the simulated machine; OS code and labs never edit this.
+//
+// The card of the paper (§2.2, §4). It is driven only through its ports, as
+// the real one is, so the driver of chapter 3 and the pseudo NIC of chapter 4
+// see exactly the interface the Linux 3c59x driver saw:
+//
+//   - a 16-bit command/status register valid in every window, and eight
+//     register windows of which the driver uses 2 (station address),
+//     3 (configuration), 4 (diagnostics), 5 (read-back) and 6 (statistics);
+//   - bus-master registers: UpListPtr, UpPktStatus, DownListPtr, DmaCtrl;
+//   - an upload engine that walks Upload Packet Descriptors (UPDs) in
+//     physical memory and DMAs each received frame into the buffers they
+//     name (never past a fragment's length), and a download engine that
+//     walks Download Packet Descriptors (DPDs) and transmits;
+//   - interrupts: status bits are latched, masked by the status-enable and
+//     interrupt-enable masks, and raise the IRQ line on a rising edge.
+//
+// When no free UPD is left the upload engine stalls ("end of channel"), as
+// the chip does; frames then wait in a 2 KiB receive FIFO while there is
+// room, and are lost and counted in the RxOverrun statistic when there is
+// not. `UpUnstall` lets the engine retry.
+//
+// Paper: §2.2, §2.3.1 (Fig. 4), §4. Chapter: chapters/03-nic.rst.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <deque>
+#include <vector>
+
+#include "twinos/machine/addresses.h"
+#include "twinos/machine/device.h"
+#include "twinos/machine/link.h"
+
+namespace twinos::machine {
+
+/// What the card did, counted since power-on (the model's own view; the
+/// driver sees only the 8- and 16-bit statistics registers).
+struct NicCounters {
+    std::uint64_t rx_uploaded = 0;       ///< Frames DMA'd into a UPD's buffers without error.
+    std::uint64_t rx_bytes = 0;          ///< Their bytes.
+    std::uint64_t rx_errors = 0;         ///< Frames completed with upError (e.g. too big).
+    std::uint64_t rx_overruns = 0;       ///< Frames lost: no free UPD and no FIFO room.
+    std::uint64_t rx_filtered = 0;       ///< Frames the receive filter rejected.
+    std::uint64_t rx_disabled = 0;       ///< Frames that arrived while the receiver was off.
+    std::uint64_t upload_stalls = 0;     ///< Times the upload engine hit a UPD still in use.
+    std::uint64_t tx_frames = 0;         ///< Frames downloaded and transmitted.
+    std::uint64_t tx_bytes = 0;          ///< Their bytes.
+    std::uint64_t host_errors = 0;       ///< DMA to an address outside memory.
+    std::uint64_t irqs_raised = 0;       ///< Rising edges of the interrupt line.
+    std::uint64_t unknown_commands = 0;  ///< Commands the model does not implement.
+};
+
+/// The 3c905-TX model.
+class Nic3c905 : public Device, public LinkEndpoint {
+public:
+    /// Receive FIFO size: frames wait here while the upload engine is stalled.
+    static constexpr std::size_t kRxFifoBytes = 2048;
+
+    /// Build the card described by `context`, attached to `link`.
+    Nic3c905(const DeviceContext& context, Link& link);
+
+    // Nic3c905 — public interface
+
+    std::uint32_t port_in(Port port, IoWidth width) override;
+    void port_out(Port port, IoWidth width, std::uint32_t value) override;
+    void receive_from_wire(std::span<const std::byte> frame) override;
+
+    /// What the card has done.
+    const NicCounters& counters() const { return counters_; }
+    /// The station address the driver programmed (window 2).
+    const std::array<std::uint8_t, 6>& station_address() const { return station_; }
+    /// The receive filter bits the driver set (`el3::RxFilter`).
+    std::uint16_t rx_filter() const { return rx_filter_; }
+    /// The UPD the upload engine will fill next (0: none).
+    PhysAddr up_list_ptr() const { return PhysAddr{up_list_ptr_}; }
+    /// True while the upload engine is stalled (by command or end of channel).
+    bool upload_stalled() const { return up_stalled_ || up_end_of_channel_; }
+    /// The station address this card's EEPROM holds (derived from its name).
+    const std::array<std::uint8_t, 6>& burned_in_address() const { return burned_in_; }
+    /// Would the receive filter accept `frame`?
+    bool accepts(std::span<const std::byte> frame) const;
+
+private:
+    // Nic3c905 — registers and commands (nic_3c905.cpp)
+    void execute(std::uint16_t command_word);
+    void reset();
+    std::uint8_t read_window_byte(unsigned offset);
+    void write_window_byte(unsigned offset, std::uint8_t value);
+    void update_irq();
+    bool interrupt_condition() const;
+
+    // Nic3c905 — upload engine (nic_upload.cpp)
+    void try_upload();
+    bool upload_one(std::span<const std::byte> frame);
+
+    // Nic3c905 — download engine (nic_download.cpp)
+    void kick_download();
+    void download_one();
+    void host_error(const std::string& what);
+
+    // Nic3c905 — state
+    Link& link_;
+    NicCounters counters_;
+    unsigned window_ = 0;
+    std::uint16_t pending_ = 0;  // latched status bits (ackable part)
+    bool latch_ = false;         // IntLatch: the line is asserted
+    std::uint16_t status_enable_ = 0;
+    std::uint16_t intr_enable_ = 0;
+    std::uint16_t rx_filter_ = 0;
+    std::array<std::uint8_t, 6> station_{};
+    std::array<std::uint8_t, 6> burned_in_{};
+    std::array<std::uint16_t, 64> eeprom_{};
+    std::uint16_t eeprom_data_ = 0;
+    std::array<std::array<std::uint8_t, 14>, 8> window_bytes_{};  // plain window registers
+    bool rx_enabled_ = false;
+    bool tx_enabled_ = false;
+    bool stats_enabled_ = false;
+    // Window 6 statistics, cleared when read.
+    std::uint8_t stat_rx_overrun_ = 0;
+    std::uint8_t stat_tx_ok_ = 0;
+    std::uint8_t stat_rx_ok_ = 0;
+    std::uint16_t stat_rx_bytes_ = 0;
+    std::uint16_t stat_tx_bytes_ = 0;
+    // Bus master.
+    std::uint32_t dma_ctrl_ = 0;
+    std::uint8_t tx_free_threshold_ = 0;
+    std::uint32_t up_list_ptr_ = 0;
+    std::uint32_t up_pkt_status_ = 0;
+    bool up_stalled_ = false;         // by UpStall
+    bool up_end_of_channel_ = false;  // hit a UPD still owned by the host
+    std::deque<std::vector<std::byte>> rx_fifo_;
+    std::size_t rx_fifo_bytes_ = 0;
+    std::uint32_t dn_list_ptr_ = 0;
+    bool dn_stalled_ = false;
+    bool dn_scheduled_ = false;
+    Ticks tx_free_at_{0};
+    std::vector<std::byte> tx_buffer_;  // reused for every transmitted frame
+};
+
+}  // namespace twinos::machine

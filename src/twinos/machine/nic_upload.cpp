@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+// Nic3c905: the upload (receive) engine -- UPDs, DMA, stalls and overruns.
+// Part of the simulated machine; OS code and labs never edit this.
+#include "twinos/machine/el3_registers.h"
+#include "twinos/machine/nic_3c905.h"
+#include "twinos/machine/physical_memory.h"
+
+namespace twinos::machine {
+
+using namespace el3;
+
+// [twinos:nic-receive]
+void Nic3c905::receive_from_wire(std::span<const std::byte> frame) {
+    if (!rx_enabled_) {
+        ++counters_.rx_disabled;
+        return;
+    }
+    if (!accepts(frame)) {
+        ++counters_.rx_filtered;
+        return;
+    }
+    // Straight to host memory when the engine can take it; otherwise the
+    // frame waits in the receive FIFO, and is lost when the FIFO is full.
+    if (rx_fifo_.empty() && !upload_stalled() && upload_one(frame)) return;
+    if (rx_fifo_bytes_ + frame.size() > kRxFifoBytes) {
+        ++counters_.rx_overruns;
+        if (stat_rx_overrun_ < 0xff) ++stat_rx_overrun_;
+        if (trace_enabled(TraceFlag::Nic)) trace(TraceFlag::Nic, "rx overrun");
+        return;
+    }
+    rx_fifo_.emplace_back(frame.begin(), frame.end());
+    rx_fifo_bytes_ += frame.size();
+}
+// [/twinos:nic-receive]
+
+void Nic3c905::try_upload() {
+    while (!rx_fifo_.empty() && !upload_stalled()) {
+        if (!upload_one(rx_fifo_.front())) return;
+        rx_fifo_bytes_ -= rx_fifo_.front().size();
+        rx_fifo_.pop_front();
+    }
+}
+
+// [twinos:nic-upload]
+bool Nic3c905::upload_one(std::span<const std::byte> frame) {
+    if (up_list_ptr_ == 0) return false;  // no list: wait for UpListPtr
+    PhysicalMemory& mem = memory();
+    const PhysAddr upd{up_list_ptr_};
+    try {
+        const std::uint32_t status = mem.read32(upd + kUpdStatus);
+        if (status & kUpdComplete) {
+            // "End of channel": the next UPD still holds a frame the host has
+            // not taken. Stall until the driver gives it back (UpUnstall).
+            up_end_of_channel_ = true;
+            ++counters_.upload_stalls;
+            if (trace_enabled(TraceFlag::Nic))
+                trace(TraceFlag::Nic, "upload stalled at " + hex(upd.value(), 8));
+            return false;
+        }
+        // Scatter the frame over the UPD's fragments, each at most its length.
+        std::size_t done = 0;
+        PhysAddr pair = upd + kUpdFragAddr;
+        for (int i = 0; i < kMaxFragments && done < frame.size(); ++i) {
+            const std::uint32_t addr = mem.read32(pair);
+            const std::uint32_t length_word = mem.read32(pair + 4);
+            const std::size_t room = length_word & kFragLengthMask;
+            const std::size_t chunk = std::min(room, frame.size() - done);
+            mem.write(PhysAddr{addr}, frame.subspan(done, chunk));
+            done += chunk;
+            if (length_word & kLastFrag) break;
+            pair = pair + kFragmentPairBytes;
+        }
+        std::uint32_t new_status = static_cast<std::uint32_t>(frame.size()) & kUpdLengthMask;
+        if (done < frame.size()) {
+            // Too big for the buffers: what fit is in memory, the rest is
+            // dropped, and the UPD says so.
+            new_status |= kUpdError | kUpdOverflow | kUpdOversize;
+            ++counters_.rx_errors;
+        } else {
+            ++counters_.rx_uploaded;
+            counters_.rx_bytes += frame.size();
+            if (stat_rx_ok_ < 0xff) ++stat_rx_ok_;
+            stat_rx_bytes_ = static_cast<std::uint16_t>(stat_rx_bytes_ + frame.size());
+        }
+        new_status |= kUpdComplete;
+        mem.write32(upd + kUpdStatus, new_status);
+        up_pkt_status_ = new_status;
+        if (trace_enabled(TraceFlag::Nic)) {
+            trace(TraceFlag::Nic, "upload " + std::to_string(frame.size()) + " bytes into UPD " +
+                                      hex(upd.value(), 8) + " status " + hex(new_status, 8));
+        }
+        up_list_ptr_ = mem.read32(upd + kUpdNext);
+    } catch (const BusError& e) {
+        up_stalled_ = true;  // a master abort stops the engine until reset
+        host_error(e.what());
+        return false;
+    }
+    pending_ |= UpComplete;
+    update_irq();
+    return true;
+}
+// [/twinos:nic-upload]
+
+}  // namespace twinos::machine

@@ -1,0 +1,127 @@
+// SPDX-License-Identifier: MIT
+// Ethernet, IPv4 and UDP: byte layouts and checksums.
+#include "twinos/net/packet.h"
+
+#include <cstdio>
+
+namespace twinos::net {
+
+namespace {
+
+void put16(std::byte* p, std::uint16_t v) {
+    p[0] = std::byte(v >> 8);  // network byte order
+    p[1] = std::byte(v);
+}
+void put32(std::byte* p, std::uint32_t v) {
+    put16(p, static_cast<std::uint16_t>(v >> 16));
+    put16(p + 2, static_cast<std::uint16_t>(v));
+}
+std::uint16_t get16(const std::byte* p) {
+    return static_cast<std::uint16_t>(std::to_integer<unsigned>(p[0]) << 8 |
+                                      std::to_integer<unsigned>(p[1]));
+}
+std::uint32_t get32(const std::byte* p) { return std::uint32_t{get16(p)} << 16 | get16(p + 2); }
+
+// The UDP checksum covers a pseudo-header of addresses, protocol and length.
+std::uint32_t pseudo_header_sum(std::uint32_t src, std::uint32_t dst, std::uint16_t udp_length) {
+    return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + 17 + udp_length;
+}
+
+}  // namespace
+
+std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum) {
+    std::size_t i = 0;
+    for (; i + 1 < bytes.size(); i += 2) sum += get16(&bytes[i]);
+    if (i < bytes.size()) sum += std::to_integer<std::uint32_t>(bytes[i]) << 8;  // pad odd byte
+    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+    return static_cast<std::uint16_t>(~sum);
+}
+
+// [twinos:build-udp-frame]
+void build_udp_frame(std::vector<std::byte>& out, const UdpEndpoint& source,
+                     const UdpEndpoint& destination, std::span<const std::byte> payload,
+                     std::uint16_t ip_id) {
+    const auto udp_length = static_cast<std::uint16_t>(kUdpHeaderBytes + payload.size());
+    const auto ip_length = static_cast<std::uint16_t>(kIpv4HeaderBytes + udp_length);
+    out.assign(kEthernetHeaderBytes + ip_length, std::byte{0});
+    std::byte* eth = out.data();
+    for (int i = 0; i < 6; ++i) {
+        eth[i] = std::byte{destination.mac[i]};
+        eth[6 + i] = std::byte{source.mac[i]};
+    }
+    put16(eth + 12, kEtherTypeIpv4);
+
+    std::byte* ip = eth + kEthernetHeaderBytes;
+    ip[0] = std::byte{0x45};  // version 4, 5 words of header
+    put16(ip + 2, ip_length);
+    put16(ip + 4, ip_id);
+    put16(ip + 6, 0x4000);  // don't fragment
+    ip[8] = std::byte{64};  // TTL
+    ip[9] = std::byte{17};  // UDP
+    put32(ip + 12, source.ip);
+    put32(ip + 16, destination.ip);
+    put16(ip + 10, internet_checksum({ip, kIpv4HeaderBytes}));
+
+    std::byte* udp = ip + kIpv4HeaderBytes;
+    put16(udp, source.port);
+    put16(udp + 2, destination.port);
+    put16(udp + 4, udp_length);
+    std::copy(payload.begin(), payload.end(), udp + kUdpHeaderBytes);
+    std::uint16_t sum = internet_checksum({udp, udp_length},
+                                          pseudo_header_sum(source.ip, destination.ip, udp_length));
+    put16(udp + 6, sum == 0 ? 0xffff : sum);  // 0 means "no checksum" in UDP
+}
+// [/twinos:build-udp-frame]
+
+std::optional<UdpDatagram> parse_udp_frame(std::span<const std::byte> frame) {
+    if (frame.size() < kUdpFrameOverhead) return std::nullopt;
+    const std::byte* eth = frame.data();
+    if (get16(eth + 12) != kEtherTypeIpv4) return std::nullopt;
+    const std::byte* ip = eth + kEthernetHeaderBytes;
+    if (std::to_integer<unsigned>(ip[0]) != 0x45 || std::to_integer<unsigned>(ip[9]) != 17) {
+        return std::nullopt;
+    }
+    const std::uint16_t ip_length = get16(ip + 2);
+    if (ip_length < kIpv4HeaderBytes + kUdpHeaderBytes ||
+        kEthernetHeaderBytes + ip_length > frame.size()) {
+        return std::nullopt;
+    }
+    if (internet_checksum({ip, kIpv4HeaderBytes}) != 0) return std::nullopt;
+    const std::byte* udp = ip + kIpv4HeaderBytes;
+    const std::uint16_t udp_length = get16(udp + 4);
+    if (udp_length < kUdpHeaderBytes || udp_length != ip_length - kIpv4HeaderBytes) {
+        return std::nullopt;
+    }
+    UdpDatagram d;
+    d.source.ip = get32(ip + 12);
+    d.destination.ip = get32(ip + 16);
+    if (get16(udp + 6) != 0 &&
+        internet_checksum({udp, udp_length},
+                          pseudo_header_sum(d.source.ip, d.destination.ip, udp_length)) != 0) {
+        return std::nullopt;
+    }
+    for (int i = 0; i < 6; ++i) {
+        d.destination.mac[i] = std::to_integer<std::uint8_t>(eth[i]);
+        d.source.mac[i] = std::to_integer<std::uint8_t>(eth[6 + i]);
+    }
+    d.source.port = get16(udp);
+    d.destination.port = get16(udp + 2);
+    d.payload = {udp + kUdpHeaderBytes, udp_length - kUdpHeaderBytes};
+    return d;
+}
+
+std::string to_string(const MacAddress& mac) {
+    char buf[18];
+    std::snprintf(buf, sizeof buf, "%02x:%02x:%02x:%02x:%02x:%02x", mac[0], mac[1], mac[2], mac[3],
+                  mac[4], mac[5]);
+    return buf;
+}
+
+std::string ipv4_to_string(std::uint32_t ip) {
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%u.%u.%u.%u", ip >> 24, (ip >> 16) & 0xff, (ip >> 8) & 0xff,
+                  ip & 0xff);
+    return buf;
+}
+
+}  // namespace twinos::net

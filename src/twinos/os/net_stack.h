@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// NetStack: a kernel's small network stack -- network input, taps, UDP sockets.
+// OS code: part of each kernel.
+//
+// Just enough of a network stack for the paper's experiment: a driver hands
+// every received frame to `input()` (Linux's netif_rx); packet taps see every
+// frame as a packet socket would; UDP datagrams that verify are delivered to
+// the handler bound to their port; `udp_send` builds a frame and gives it to
+// the network device to transmit. Nothing here knows which NIC is underneath.
+//
+// Chapter: chapters/03-nic.rst.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <map>
+#include <span>
+#include <string>
+#include <vector>
+
+#include "twinos/net/packet.h"
+
+namespace twinos::os {
+
+/// A network interface as the stack sees it: the driver's side.
+class NetDevice {
+public:
+    virtual ~NetDevice() = default;
+    /// Interface name, e.g. `eth0`.
+    virtual const std::string& name() const = 0;
+    /// Its station address.
+    virtual net::MacAddress mac() const = 0;
+    /// Queue `frame` for transmission. @return false when the queue is full.
+    virtual bool transmit(std::span<const std::byte> frame) = 0;
+    /// Receive every frame on the wire (true) or only ours (false).
+    virtual void set_promiscuous(bool on) = 0;
+};
+
+/// What the stack has seen.
+struct NetStats {
+    std::uint64_t rx_frames = 0;         ///< Frames handed up by drivers.
+    std::uint64_t rx_bytes = 0;          ///< Their bytes.
+    std::uint64_t rx_udp_delivered = 0;  ///< UDP datagrams delivered to a bound port.
+    std::uint64_t rx_udp_unbound = 0;    ///< UDP datagrams to us on a port nobody bound.
+    std::uint64_t tx_frames = 0;         ///< Frames given to the device.
+    std::uint64_t tx_dropped = 0;        ///< Frames the device could not queue.
+};
+
+/// The network stack of one kernel.
+class NetStack {
+public:
+    /// Sees one received frame.
+    using Tap = std::function<void(std::span<const std::byte>)>;
+    /// Receives one UDP datagram for a bound port.
+    using UdpHandler = std::function<void(const net::UdpDatagram&)>;
+
+    // NetStack — public interface
+
+    /// Use `device` for output; its driver calls `input()`.
+    void attach(NetDevice& device) { device_ = &device; }
+    /// The attached device, or nullptr.
+    NetDevice* device() const { return device_; }
+    /// This host's IPv4 address (host byte order).
+    void set_ipv4(std::uint32_t ip) { ip_ = ip; }
+    /// This host's IPv4 address.
+    std::uint32_t ipv4() const { return ip_; }
+
+    /// A driver hands up one received frame (netif_rx).
+    void input(std::span<const std::byte> frame);
+    /// Let `tap` see every received frame.
+    void add_tap(Tap tap) { taps_.push_back(std::move(tap)); }
+    /// Deliver UDP datagrams for `port` to `handler`.
+    void udp_bind(std::uint16_t port, UdpHandler handler) { udp_ports_[port] = std::move(handler); }
+    /// Send `payload` from our `port` to `to`. @return false if not queued.
+    bool udp_send(std::uint16_t port, const net::UdpEndpoint& to,
+                  std::span<const std::byte> payload);
+
+    /// What the stack has seen.
+    const NetStats& stats() const { return stats_; }
+
+private:
+    // NetStack — state
+    NetDevice* device_ = nullptr;
+    std::uint32_t ip_ = 0;
+    std::uint16_t next_ip_id_ = 1;
+    std::vector<Tap> taps_;
+    std::map<std::uint16_t, UdpHandler> udp_ports_;
+    std::vector<std::byte> tx_frame_;  // reused for every frame sent
+    NetStats stats_;
+};
+
+}  // namespace twinos::os
