@@ -97,3 +97,37 @@ TEST(TimeSharing, ATickDuringMaskedWorkWaitsButTheGridDoesNotDrift) {
 
 }  // namespace
 }  // namespace twinos::test
+
+namespace twinos::test {
+namespace {
+
+using namespace twinos::machine;
+using twinos::os::TwinOs;
+
+TEST(TimeSharing, IdleStretchesTakenAtOnceAccountExactlyLikeTickByTick) {
+    // One machine is left alone, so its timer takes idle stretches in bulk;
+    // the other gets a do-nothing event every 3 ms, so the timer has to take
+    // most of its ticks one at a time. Where the CPU's time went must not differ.
+    MachineConfig config = probe_config();
+    config.quantum = milliseconds(1);
+    TwinOs bulk(config, probe_factory());
+    TwinOs stepped(config, probe_factory());
+    ProbeDevice& dev = probe(stepped.machine(), "probe_p");
+    for (int i = 1; i < 100; ++i) dev.at(milliseconds(3 * i), [] {});
+    bulk.boot();
+    stepped.boot();
+    bulk.run_until(milliseconds(300) + microseconds(7));
+    stepped.run_until(milliseconds(300) + microseconds(7));
+    const CpuStats a = bulk.machine().cpu().stats(bulk.machine().clock().now());
+    const CpuStats b = stepped.machine().cpu().stats(stepped.machine().clock().now());
+    EXPECT_EQ(a.held, b.held);
+    EXPECT_EQ(a.switching, b.switching);
+    EXPECT_EQ(a.switches, b.switches);
+    EXPECT_EQ(bulk.machine().cpu().running(), stepped.machine().cpu().running());
+    EXPECT_EQ(bulk.machine().time_sharing().ticks(), 299u);  // at 1.1, 2.1, ..., 299.1 ms
+    // ...and the bulk machine really did skip: far fewer events.
+    EXPECT_LT(bulk.machine().clock().fired() * 10, stepped.machine().clock().fired());
+}
+
+}  // namespace
+}  // namespace twinos::test

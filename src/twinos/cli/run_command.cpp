@@ -146,9 +146,9 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         // Let both kernels boot and the driver come up, then start the wire.
         twin.run_until(milliseconds(1));
         twin.machine().link().play(source, twin.machine().clock().now());
-        while (twin.machine().link().playing()) {
-            twin.run_until(twin.machine().clock().now() + milliseconds(10));
-        }
+        // Run from arrival to arrival; idle stretches between them cost nothing.
+        while (twin.machine().link().playing())
+            twin.run_until(twin.machine().link().next_arrival());
         twin.run_until(twin.machine().clock().now() + milliseconds(1));  // drain
         if (replay->error()) {
             err << "twinos run: error: " << *replay->error() << '\n';

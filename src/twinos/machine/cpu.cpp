@@ -46,6 +46,36 @@ void Cpu::switch_to(OsId to, SwitchReason reason) {
 }
 // [/twinos:os-switch]
 
+// [twinos:skip-switches]
+void Cpu::skip_timer_switches(std::int64_t count, Ticks first, Ticks quantum) {
+    if (count <= 0) return;
+    const Ticks cost = costs::kOsSwitch;
+    const OsId start = running_;
+    // Up to the first switch the running OS holds the CPU as usual. Between
+    // two switches an OS holds it for quantum - cost; the other OS gets the
+    // first such stretch, then they alternate.
+    held_[index_of(start)] += first - running_since_;
+    const std::int64_t stretches = count - 1;
+    held_[index_of(other(start))] += (quantum - cost) * ((stretches + 1) / 2);
+    held_[index_of(start)] += (quantum - cost) * (stretches / 2);
+    switching_ += cost * count;
+    switches_[static_cast<std::size_t>(SwitchReason::Timer)] += static_cast<std::uint64_t>(count);
+    if (trace_.enabled(TraceFlag::Sched)) {
+        OsId from = start;
+        for (std::int64_t i = 0; i < count; ++i) {
+            trace_.emit(TraceFlag::Sched, first + quantum * i,
+                        "switch " + std::string(to_string(from)) + " -> " +
+                            std::string(to_string(other(from))) + " (timer, cost " +
+                            std::to_string(cost.count()) + " ns)");
+            from = other(from);
+        }
+    }
+    running_ = count % 2 == 0 ? start : other(start);
+    free_at_ = first + quantum * (count - 1) + cost;
+    running_since_ = free_at_;
+}
+// [/twinos:skip-switches]
+
 Ticks Cpu::charge(OsId os, Ticks cost) {
     if (os != running_) {
         throw std::logic_error("Cpu: work charged to the " + std::string(to_string(os)) +

@@ -76,6 +76,12 @@ public:
     /// is free. Switching to the running OS is a no-op.
     void switch_to(OsId to, SwitchReason reason);
 
+    /// Perform `count` timer switches at `first`, `first + quantum`, ... at
+    /// once, with exactly the accounting `count` calls of `switch_to` would
+    /// give, for a stretch in which nothing else happens.
+    /// @pre the CPU is free at `first`; `quantum` > the switch cost.
+    void skip_timer_switches(std::int64_t count, Ticks first, Ticks quantum);
+
     /// Charge `cost` of work to `os`, starting when the CPU is free.
     /// @pre `os == running()`: an OS can only spend CPU time while it runs.
     /// @return when the work finishes.

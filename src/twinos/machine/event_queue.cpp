@@ -22,6 +22,7 @@ void EventQueue::schedule(ScheduleKey, Ticks at, std::string name, Action action
 
 // [twinos:event-fire]
 bool EventQueue::fire_next_until(Ticks limit) {
+    limit_ = limit;
     if (queue_.empty() || queue_.top().at > limit) return false;
     // Copy out before popping: the action may schedule new events, which
     // would invalidate a reference into the heap.
@@ -33,6 +34,11 @@ bool EventQueue::fire_next_until(Ticks limit) {
     return true;
 }
 // [/twinos:event-fire]
+
+Ticks EventQueue::horizon() const {
+    if (queue_.empty() || queue_.top().at > limit_) return limit_;
+    return queue_.top().at;
+}
 
 void EventQueue::advance_to(Ticks t) {
     if (!queue_.empty() && queue_.top().at < t) {

@@ -72,6 +72,10 @@ public:
     /// Move the clock forward to `t` when no event is due before it.
     void advance_to(Ticks t);
 
+    /// How far time may run with nothing happening: the earlier of the next
+    /// waiting event and the limit of the current `fire_next_until` call.
+    Ticks horizon() const;
+
     /// The number of events waiting.
     std::size_t pending() const { return queue_.size(); }
 
@@ -94,6 +98,7 @@ private:
     };
     std::priority_queue<Event, std::vector<Event>, Later> queue_;
     Ticks now_{0};
+    Ticks limit_{0};  // the limit of the fire_next_until call in progress
     std::uint64_t next_sequence_ = 0;
     std::uint64_t fired_ = 0;
 };

@@ -44,6 +44,7 @@ void Link::schedule_pending() {
     }
     at = later_of(at, clock_.now());
     last_arrival_ = at;
+    pending_at_ = at;
     clock_.schedule(ScheduleKey{}, at, "link:replay", [this] {
         deliver(pending_.bytes, pending_.original_length);
         schedule_pending();  // pull the next frame only now

@@ -100,6 +100,8 @@ public:
     void play(FrameSource& source, Ticks start);
     /// True while a replay has frames still to arrive.
     bool playing() const { return source_ != nullptr; }
+    /// When the next replayed frame arrives (valid while `playing()`).
+    Ticks next_arrival() const { return pending_at_; }
 
     /// One frame from a host on the wire, arriving at `at`.
     void inject(Ticks at, WireFrame frame);

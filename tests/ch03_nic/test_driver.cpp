@@ -1,0 +1,168 @@
+// SPDX-License-Identifier: MIT
+// Chapter 3 tests: the co-existing OS's 3c905x driver on the original machine.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "driver_bench.h"
+
+namespace twinos::test {
+namespace {
+
+using namespace twinos::machine::el3;
+
+std::vector<std::byte> to_me(const DriverBench& b, std::size_t length, std::uint8_t seed) {
+    return test_frame(length, seed, b.mac());
+}
+
+TEST(Driver3c905x, OpenBuildsACircularRingOf32UpdsWith1536ByteBuffers) {
+    DriverBench b;
+    PhysicalMemory& mem = b.machine().memory();
+    const Partition& mine = b.machine().partition(OsId::Coexisting);
+    std::vector<std::uint32_t> buffers;
+    for (int i = 0; i < os::Driver3c905x::kRxRingSize; ++i) {
+        const PhysAddr upd = b.driver().upd_address(i);
+        const PhysAddr next = b.driver().upd_address((i + 1) % os::Driver3c905x::kRxRingSize);
+        EXPECT_EQ(mem.read32(upd + kUpdNext), next.value()) << i;
+        EXPECT_EQ(mem.read32(upd + kUpdStatus), 0u) << i;
+        EXPECT_EQ(mem.read32(upd + kUpdFragLength), 1536u | kLastFrag) << i;
+        const std::uint32_t addr = mem.read32(upd + kUpdFragAddr);
+        EXPECT_EQ(addr % 4, 2u) << "NET_IP_ALIGN: 2 bytes reserved";
+        EXPECT_TRUE(mine.contains_range(PhysAddr{addr}, 1536)) << i;
+        buffers.push_back(addr);
+    }
+    std::sort(buffers.begin(), buffers.end());
+    EXPECT_EQ(std::adjacent_find(buffers.begin(), buffers.end()), buffers.end()) << "shared buffer";
+    EXPECT_EQ(b.nic().up_list_ptr(), b.driver().upd_address(0));
+    EXPECT_EQ(b.driver().upd_address(0) + 32 * 16, b.driver().dpd_address(0));
+}
+
+TEST(Driver3c905x, OpenProgramsTheEepromAddressAndTheFilter) {
+    DriverBench b;
+    EXPECT_EQ(b.nic().station_address(), b.nic().burned_in_address());
+    EXPECT_EQ(b.mac(), b.nic().burned_in_address());
+    EXPECT_EQ(b.nic().rx_filter(), RxStation | RxBroadcast);
+    os::DriverOptions promiscuous;
+    promiscuous.promiscuous = true;
+    DriverBench p(promiscuous);
+    EXPECT_EQ(p.nic().rx_filter(), RxStation | RxBroadcast | RxMulticast | RxProm);
+}
+
+TEST(Driver3c905x, OneReceiveInterruptWithOnePacketIssuesFiveIo) {
+    DriverBench b;
+    const auto frame = to_me(b, 600, 1);
+    b.send_in(microseconds(10), frame);
+    b.run_for(milliseconds(1));
+    ASSERT_EQ(b.received.size(), 1u);
+    EXPECT_EQ(b.received[0], frame);
+    EXPECT_EQ(b.driver().stats().interrupts, 1u);
+    // Paper §4: inw status, AckIntr|UpComplete, UpUnstall, AckIntr|IntLatch, inw status.
+    EXPECT_EQ(b.driver().stats().io_in_last_interrupt, 5u);
+}
+
+TEST(Driver3c905x, AnInterruptCarryingNPacketsIssuesFourPlusNIo) {
+    DriverBench b;
+    // Four frames arrive at the same instant, before the handler can run.
+    for (int i = 0; i < 4; ++i)
+        b.send_in(microseconds(10), to_me(b, 100 + i, static_cast<std::uint8_t>(i)));
+    b.run_for(milliseconds(1));
+    ASSERT_EQ(b.received.size(), 4u);
+    EXPECT_EQ(b.driver().stats().interrupts, 1u);
+    EXPECT_EQ(b.driver().stats().io_in_last_interrupt, 8u);
+}
+
+TEST(Driver3c905x, RingWrapsAroundTenThousandPacketsInOrderByteForByte) {
+    DriverBench b;
+    std::vector<std::vector<std::byte>> sent;
+    for (int i = 0; i < 10'000; ++i) {
+        sent.push_back(to_me(b, 60 + (i * 37) % 1455, static_cast<std::uint8_t>(i)));
+        b.send_in(microseconds(20) * (i + 1), sent.back());
+    }
+    b.run_for(milliseconds(250));
+    ASSERT_EQ(b.received.size(), sent.size());
+    for (std::size_t i = 0; i < sent.size(); ++i)
+        ASSERT_EQ(b.received[i], sent[i]) << "packet " << i;
+    EXPECT_EQ(b.driver().stats().rx_packets, 10'000u);
+    EXPECT_EQ(b.nic().counters().rx_overruns, 0u);
+}
+
+TEST(Driver3c905x, LargePacketsGetAFreshBufferSmallOnesAreCopied) {
+    DriverBench b;
+    PhysicalMemory& mem = b.machine().memory();
+    const std::uint32_t addr0 = mem.read32(b.driver().upd_address(0) + kUpdFragAddr);
+    const std::uint32_t addr1 = mem.read32(b.driver().upd_address(1) + kUpdFragAddr);
+    b.send_in(microseconds(10), to_me(b, 1000, 1));  // >= copybreak: UPD 0 gets a new buffer
+    b.send_in(microseconds(100), to_me(b, 100, 2));  // < copybreak: UPD 1 keeps its buffer
+    b.run_for(milliseconds(1));
+    ASSERT_EQ(b.received.size(), 2u);
+    EXPECT_NE(mem.read32(b.driver().upd_address(0) + kUpdFragAddr), addr0);
+    EXPECT_EQ(mem.read32(b.driver().upd_address(1) + kUpdFragAddr), addr1);
+    EXPECT_EQ(b.driver().stats().rx_copied, 1u);
+    EXPECT_EQ(mem.read32(b.driver().upd_address(0) + kUpdStatus), 0u) << "UPD given back";
+}
+
+TEST(Driver3c905x, OverrunWhenTheDriverFallsBehindThenRecovers) {
+    DriverBench b;
+    // 100 frames of 1000 bytes at one instant: 32 fit the ring, two the FIFO.
+    for (int i = 0; i < 100; ++i)
+        b.send_in(microseconds(10), to_me(b, 1000, static_cast<std::uint8_t>(i)));
+    b.run_for(milliseconds(2));
+    EXPECT_EQ(b.received.size(), 34u);
+    EXPECT_EQ(b.nic().counters().rx_overruns, 66u);
+    b.driver().update_stats();
+    EXPECT_EQ(b.driver().stats().rx_fifo_errors, 66u);
+    // Afterwards traffic flows again.
+    const auto later = to_me(b, 700, 9);
+    b.send_in(microseconds(10), later);
+    b.run_for(milliseconds(1));
+    ASSERT_EQ(b.received.size(), 35u);
+    EXPECT_EQ(b.received.back(), later);
+}
+
+TEST(Driver3c905x, AFrameTooLongForItsBufferIsCountedAndItsUpdGivenBack) {
+    DriverBench b;
+    b.send_in(microseconds(10), to_me(b, 2000, 1));
+    const auto next = to_me(b, 300, 2);
+    b.send_in(microseconds(100), next);
+    b.run_for(milliseconds(1));
+    ASSERT_EQ(b.received.size(), 1u);
+    EXPECT_EQ(b.received[0], next);
+    EXPECT_EQ(b.driver().stats().rx_errors, 1u);
+    EXPECT_EQ(b.driver().stats().rx_length_errors, 1u);
+    EXPECT_EQ(b.machine().memory().read32(b.driver().upd_address(0) + kUpdStatus), 0u);
+}
+
+TEST(Driver3c905x, TransmitReachesTheWireByteForByteAndIsReclaimed) {
+    DriverBench b;
+    std::vector<std::vector<std::byte>> frames;
+    for (int i = 0; i < 20; ++i) {
+        frames.push_back(test_frame(64 + i, static_cast<std::uint8_t>(i)));
+        b.driver().transmit(frames.back());
+    }
+    // All at one instant: the ring holds 16, the rest are refused.
+    EXPECT_EQ(b.driver().stats().tx_queue_full, 4u);
+    b.run_for(milliseconds(5));
+    ASSERT_EQ(b.sent.frames.size(), 16u);
+    for (int i = 0; i < 16; ++i) EXPECT_EQ(b.sent.frames[i], frames[i]) << i;
+    EXPECT_EQ(b.driver().stats().tx_packets, 16u);
+    // Reclaimed: the ring has room again.
+    EXPECT_TRUE(b.driver().transmit(frames[16]));
+    b.run_for(milliseconds(1));
+    EXPECT_EQ(b.sent.frames.back(), frames[16]);
+}
+
+TEST(Driver3c905x, FramesForOtherStationsAreFilteredUnlessPromiscuous) {
+    DriverBench b;
+    const std::array<std::uint8_t, 6> other = {0x02, 9, 9, 9, 9, 9};
+    b.send_in(microseconds(10), test_frame(100, 1, other));
+    b.run_for(milliseconds(1));
+    EXPECT_TRUE(b.received.empty());
+    EXPECT_EQ(b.nic().counters().rx_filtered, 1u);
+    b.driver().set_promiscuous(true);
+    b.send_in(microseconds(10), test_frame(100, 1, other));
+    b.run_for(milliseconds(1));
+    EXPECT_EQ(b.received.size(), 1u);
+}
+
+}  // namespace
+}  // namespace twinos::test
