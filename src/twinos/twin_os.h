@@ -29,8 +29,9 @@ struct TwinOsOptions {
     twinos::machine::DeviceFactory extra_devices;
     /// Options for every 3c905x driver a kernel starts at boot.
     DriverOptions nic_driver;
-    /// IPv4 addresses of the two OSes (host byte order): 10.0.0.3 and 10.0.0.2.
+    /// IPv4 address of the preceding OS (host byte order): 10.0.0.3.
     std::uint32_t preceding_ip = 0x0a000003;
+    /// IPv4 address of the co-existing OS: 10.0.0.2.
     std::uint32_t coexisting_ip = 0x0a000002;
 };
 

@@ -2,35 +2,11 @@
 // Chapter 1 tests: `twinos boot`, the first command a student runs, run as a
 // real process: its output, its exit codes and its error messages.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 
-#include <array>
-#include <cstdio>
-#include <string>
+#include "../common/run_twinos.h"
 
 namespace twinos::test {
 namespace {
-
-struct CommandRun {
-    int exit_code;
-    std::string output;  // stdout and stderr together
-};
-
-CommandRun run_twinos(const std::string& args) {
-    const std::string command = std::string(TWINOS_BINARY) + " " + args + " 2>&1";
-    FILE* pipe = popen(command.c_str(), "r");
-    if (pipe == nullptr) return {-1, "popen failed"};
-    std::string output;
-    std::array<char, 4096> buf{};
-    std::size_t n;
-    while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
-    const int status = pclose(pipe);
-    return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
-}
-
-bool has(const std::string& text, const std::string& part) {
-    return text.find(part) != std::string::npos;
-}
 
 TEST(BootCommand, ShowsThePartitionMapDevicesConsolesAndSummary) {
     CommandRun r = run_twinos("boot");

@@ -34,8 +34,9 @@ struct Fig6Options {
 /// The built-in scenario on a TwinOs.
 class Fig6Scenario {
 public:
-    /// The server's address: 10.0.0.1, UDP port 7.
+    /// The server's IPv4 address: 10.0.0.1.
     static constexpr std::uint32_t kServerIp = 0x0a000001;
+    /// The server's UDP port (echo).
     static constexpr std::uint16_t kServerPort = 7;
 
     /// Attach a server to `twin`'s link and make the client the co-existing

@@ -66,8 +66,9 @@ struct DriverStats {
 /// The 3c905x driver of one card.
 class Driver3c905x : public NetDevice {
 public:
-    /// Ring sizes of the Linux driver ("keep them a power of two").
+    /// Receive ring size of the Linux driver ("keep them a power of two").
     static constexpr int kRxRingSize = 32;
+    /// Transmit ring size of the Linux driver.
     static constexpr int kTxRingSize = 16;
 
     /// Probe the card `device` for `kernel`: read the station address from
