@@ -12,6 +12,7 @@
 #include <span>
 #include <vector>
 
+#include "twinos/edge/tx_recorder.h"
 #include "twinos/machine/el3_registers.h"
 #include "twinos/machine/machine.h"
 #include "twinos/machine/nic_3c905.h"
@@ -30,16 +31,8 @@ inline std::vector<std::byte> test_frame(std::size_t length, std::uint8_t seed,
     return f;
 }
 
-/// Keeps what the NIC transmits, with times.
-class Recorder : public FrameSink {
-public:
-    void on_transmit(Ticks at, std::span<const std::byte> frame) override {
-        times.push_back(at);
-        frames.emplace_back(frame.begin(), frame.end());
-    }
-    std::vector<Ticks> times;
-    std::vector<std::vector<std::byte>> frames;
-};
+/// Keeps what the NIC transmits, with times: the product's TxRecorder.
+using Recorder = edge::TxRecorder;
 
 /// A machine whose co-existing OS owns a bare 3c905 that the test drives.
 class NicBench {

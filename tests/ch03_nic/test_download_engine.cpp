@@ -34,7 +34,9 @@ TEST(DownloadEngine, TransmitsADpdChainInOrderAndGoesIdle) {
     }
     b.out32(kDownListPtr, static_cast<std::uint32_t>(kDpds.value()));
     b.run_for(milliseconds(1));
-    EXPECT_EQ(b.recorder.frames, frames);
+    ASSERT_EQ(b.recorder.kept().size(), frames.size());
+    for (std::size_t i = 0; i < frames.size(); ++i)
+        EXPECT_EQ(b.recorder.kept()[i].bytes, frames[i]);
     EXPECT_EQ(b.in32(kDownListPtr), 0u);
     EXPECT_EQ(b.nic().counters().tx_frames, 3u);
 }
@@ -61,11 +63,11 @@ TEST(DownloadEngine, DownStallHoldsTheEngineUntilDownUnstall) {
     b.command(DownStall);
     b.out32(kDownListPtr, static_cast<std::uint32_t>(kDpds.value()));
     b.run_for(milliseconds(1));
-    EXPECT_TRUE(b.recorder.frames.empty());
+    EXPECT_TRUE(b.recorder.kept().empty());
     EXPECT_EQ(b.in32(kDownListPtr), kDpds.value());
     b.command(DownUnstall);
     b.run_for(milliseconds(1));
-    EXPECT_EQ(b.recorder.frames.size(), 1u);
+    EXPECT_EQ(b.recorder.kept().size(), 1u);
 }
 
 TEST(DownloadEngine, FramesLeaveNoFasterThanTheWireCarriesThem) {
@@ -74,10 +76,10 @@ TEST(DownloadEngine, FramesLeaveNoFasterThanTheWireCarriesThem) {
     for (int i = 0; i < 3; ++i) write_dpd(b.memory(), i, test_frame(1514, 0), i == 2, false);
     b.out32(kDownListPtr, static_cast<std::uint32_t>(kDpds.value()));
     b.run_for(milliseconds(1));
-    ASSERT_EQ(b.recorder.times.size(), 3u);
+    ASSERT_EQ(b.recorder.kept().size(), 3u);
     // 8 + 1514 + 4 + 12 bytes at 100 Mbit/s: 123.04 µs apart.
-    EXPECT_EQ(b.recorder.times[1] - b.recorder.times[0], Ticks{123'040});
-    EXPECT_EQ(b.recorder.times[2] - b.recorder.times[1], Ticks{123'040});
+    EXPECT_EQ(b.recorder.kept()[1].at - b.recorder.kept()[0].at, Ticks{123'040});
+    EXPECT_EQ(b.recorder.kept()[2].at - b.recorder.kept()[1].at, Ticks{123'040});
 }
 
 TEST(DownloadEngine, TransmitterOffSendsNothing) {
@@ -85,7 +87,7 @@ TEST(DownloadEngine, TransmitterOffSendsNothing) {
     write_dpd(b.memory(), 0, test_frame(64, 0), true, false);
     b.out32(kDownListPtr, static_cast<std::uint32_t>(kDpds.value()));
     b.run_for(milliseconds(1));
-    EXPECT_TRUE(b.recorder.frames.empty());
+    EXPECT_TRUE(b.recorder.kept().empty());
     EXPECT_EQ(b.nic().counters().tx_frames, 0u);
 }
 

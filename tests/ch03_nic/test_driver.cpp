@@ -142,13 +142,13 @@ TEST(Driver3c905x, TransmitReachesTheWireByteForByteAndIsReclaimed) {
     // All at one instant: the ring holds 16, the rest are refused.
     EXPECT_EQ(b.driver().stats().tx_queue_full, 4u);
     b.run_for(milliseconds(5));
-    ASSERT_EQ(b.sent.frames.size(), 16u);
-    for (int i = 0; i < 16; ++i) EXPECT_EQ(b.sent.frames[i], frames[i]) << i;
+    ASSERT_EQ(b.sent.kept().size(), 16u);
+    for (int i = 0; i < 16; ++i) EXPECT_EQ(b.sent.kept()[i].bytes, frames[i]) << i;
     EXPECT_EQ(b.driver().stats().tx_packets, 16u);
     // Reclaimed: the ring has room again.
     EXPECT_TRUE(b.driver().transmit(frames[16]));
     b.run_for(milliseconds(1));
-    EXPECT_EQ(b.sent.frames.back(), frames[16]);
+    EXPECT_EQ(b.sent.kept().back().bytes, frames[16]);
 }
 
 TEST(Driver3c905x, FramesForOtherStationsAreFilteredUnlessPromiscuous) {

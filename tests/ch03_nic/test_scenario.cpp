@@ -57,8 +57,8 @@ TEST(Fig6Scenario, TheClientReceivesEveryFrameItAskedFor) {
     EXPECT_EQ(scenario.server().stats().requests, 1u);
     EXPECT_EQ(scenario.server().stats().replies, 500u);
     // Exactly one frame went out: the request.
-    ASSERT_EQ(on_wire.frames.size(), 1u);
-    EXPECT_TRUE(net::parse_udp_frame(on_wire.frames[0]).has_value());
+    ASSERT_EQ(on_wire.kept().size(), 1u);
+    EXPECT_TRUE(net::parse_udp_frame(on_wire.kept()[0].bytes).has_value());
 }
 
 TEST(Fig6Scenario, DefaultSizesRunFromHeadersOnlyToFullFrames) {

@@ -10,6 +10,7 @@
 #include "twinos/cli/units.h"
 #include "twinos/edge/fig6_scenario.h"
 #include "twinos/edge/pcap_replay.h"
+#include "twinos/edge/tx_recorder.h"
 #include "twinos/machine/config_error.h"
 #include "twinos/machine/nic_3c905.h"
 
@@ -55,12 +56,12 @@ std::vector<std::uint32_t> parse_sizes(const std::string& text) {
 }
 
 // [twinos:run-report]
-void report(os::TwinOs& twin, std::ostream& out) {
+void report(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
     Machine& m = twin.machine();
     const LinkCounters& wire = m.link().counters();
     out << "wire    frames=" << wire.to_nic << " bytes=" << wire.to_nic_bytes
         << " truncated=" << wire.truncated << " non_monotonic=" << wire.non_monotonic
-        << " sent=" << wire.from_nic << '\n';
+        << " sent=" << sent.frames() << " sent_bytes=" << sent.bytes() << '\n';
     if (auto* nic = dynamic_cast<Nic3c905*>(m.device("nic0"))) {
         const NicCounters& c = nic->counters();
         out << "nic     uploaded=" << c.rx_uploaded << " too_long=" << c.rx_errors
@@ -136,6 +137,8 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     }
 
     os::TwinOs twin(config, options);
+    edge::TxRecorder sent(0);  // count what the co-existing OS sends
+    twin.machine().link().add_sink(sent);
     twin.machine().trace().set_mask(trace_mask);
     twin.machine().trace().echo_to(&out);
     int status = 0;
@@ -169,7 +172,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         }
     }
     twin.machine().trace().echo_to(nullptr);
-    report(twin, out);
+    report(twin, sent, out);
     out << "halt\n" << twin.machine().halt().format();
     return status;
 }
