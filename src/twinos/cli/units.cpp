@@ -2,6 +2,7 @@
 // Command-line units: strict parsing with column-accurate errors.
 #include "twinos/cli/units.h"
 
+#include <initializer_list>
 #include <limits>
 #include <stdexcept>
 #include <string>
@@ -54,48 +55,46 @@ std::uint64_t scaled(std::string_view text, std::size_t column, std::uint64_t va
     return value * unit;
 }
 
+// One unit a number may carry, and what it multiplies by.
+struct Unit {
+    std::string_view name;
+    std::uint64_t multiplier;
+};
+
+// A number followed by one of `units`; `hint` completes the error message.
+std::uint64_t parse_with_unit(std::string_view text, std::initializer_list<Unit> units,
+                              std::string_view kind, std::string_view hint) {
+    std::size_t pos = 0;
+    const std::uint64_t value = read_number(text, pos);
+    const std::string_view unit = text.substr(pos);
+    for (const Unit& u : units) {
+        if (u.name == unit) return scaled(text, pos, value, u.multiplier);
+    }
+    if (unit.empty()) fail(text, pos, "missing unit (" + std::string(hint) + ")");
+    fail(text, pos,
+         "unknown " + std::string(kind) + " unit '" + std::string(unit) + "' (" +
+             std::string(hint) + ")");
+}
+
 }  // namespace
 
 std::uint64_t parse_size(std::string_view text) {
-    std::size_t pos = 0;
-    const std::uint64_t value = read_number(text, pos);
-    const std::size_t unit_at = pos;
-    std::string_view unit = text.substr(pos);
-    std::uint64_t multiplier;
-    if (unit.empty() || unit == "B") {
-        multiplier = 1;
-    } else if (unit == "K" || unit == "KiB") {
-        multiplier = 1ull << 10;
-    } else if (unit == "M" || unit == "MiB") {
-        multiplier = 1ull << 20;
-    } else if (unit == "G" || unit == "GiB") {
-        multiplier = 1ull << 30;
-    } else {
-        fail(text, unit_at, "unknown size unit '" + std::string(unit) + "' (use K, M or G)");
-    }
-    return scaled(text, unit_at, value, multiplier);
+    return parse_with_unit(text,
+                           {{"", 1},
+                            {"B", 1},
+                            {"K", 1ull << 10},
+                            {"KiB", 1ull << 10},
+                            {"M", 1ull << 20},
+                            {"MiB", 1ull << 20},
+                            {"G", 1ull << 30},
+                            {"GiB", 1ull << 30}},
+                           "size", "use K, M or G");
 }
 
 machine::Ticks parse_duration(std::string_view text) {
-    std::size_t pos = 0;
-    const std::uint64_t value = read_number(text, pos);
-    const std::size_t unit_at = pos;
-    std::string_view unit = text.substr(pos);
-    std::uint64_t ns_per_unit;
-    if (unit == "ns") {
-        ns_per_unit = 1;
-    } else if (unit == "us") {
-        ns_per_unit = 1000;
-    } else if (unit == "ms") {
-        ns_per_unit = 1000 * 1000;
-    } else if (unit == "s") {
-        ns_per_unit = 1000 * 1000 * 1000;
-    } else if (unit.empty()) {
-        fail(text, unit_at, "missing unit (use ns, us, ms or s)");
-    } else {
-        fail(text, unit_at, "unknown time unit '" + std::string(unit) + "' (use ns, us, ms or s)");
-    }
-    const std::uint64_t ns = scaled(text, unit_at, value, ns_per_unit);
+    const std::uint64_t ns = parse_with_unit(
+        text, {{"ns", 1}, {"us", 1000}, {"ms", 1000 * 1000}, {"s", 1000 * 1000 * 1000}}, "time",
+        "use ns, us, ms or s");
     if (ns > static_cast<std::uint64_t>(std::numeric_limits<std::int64_t>::max())) {
         fail(text, 0, "duration too long");
     }

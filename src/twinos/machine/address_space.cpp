@@ -56,29 +56,31 @@ std::optional<PageEntry> AddressSpace::entry(VirtAddr page) const {
     return it->second;
 }
 
-void AddressSpace::read(VirtAddr addr, std::span<std::byte> out) const {
-    // Copy page by page: consecutive virtual pages need not be consecutive frames.
+template <typename Step>
+void AddressSpace::walk(VirtAddr addr, std::size_t length, Access access, Step step) const {
+    // Page by page: consecutive virtual pages need not be consecutive frames.
     std::size_t done = 0;
-    while (done < out.size()) {
-        VirtAddr at = addr + done;
-        Translation t = translate(at, Access::Read);
+    while (done < length) {
+        const VirtAddr at = addr + done;
+        const Translation t = translate(at, access);
         if (!t.ok()) throw PageFault(name_, at, t.fault);
-        std::size_t chunk = std::min<std::size_t>(out.size() - done, kPageSize - at.page_offset());
-        memory_.read(t.addr, out.subspan(done, chunk));
+        const std::size_t chunk =
+            std::min<std::size_t>(length - done, kPageSize - at.page_offset());
+        step(t.addr, done, chunk);
         done += chunk;
     }
 }
 
+void AddressSpace::read(VirtAddr addr, std::span<std::byte> out) const {
+    walk(addr, out.size(), Access::Read, [&](PhysAddr pa, std::size_t done, std::size_t chunk) {
+        memory_.read(pa, out.subspan(done, chunk));
+    });
+}
+
 void AddressSpace::write(VirtAddr addr, std::span<const std::byte> in) {
-    std::size_t done = 0;
-    while (done < in.size()) {
-        VirtAddr at = addr + done;
-        Translation t = translate(at, Access::Write);
-        if (!t.ok()) throw PageFault(name_, at, t.fault);
-        std::size_t chunk = std::min<std::size_t>(in.size() - done, kPageSize - at.page_offset());
-        memory_.write(t.addr, in.subspan(done, chunk));
-        done += chunk;
-    }
+    walk(addr, in.size(), Access::Write, [&](PhysAddr pa, std::size_t done, std::size_t chunk) {
+        memory_.write(pa, in.subspan(done, chunk));
+    });
 }
 
 // [twinos:copy-mappings]

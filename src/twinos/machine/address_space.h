@@ -158,6 +158,11 @@ public:
     const std::vector<Partition>& reachable() const { return reachable_; }
 
 private:
+    // Call `step(physical address, offset into the range, chunk length)` for
+    // each page-sized piece of [addr, addr + length), translated for `access`.
+    template <typename Step>
+    void walk(VirtAddr addr, std::size_t length, Access access, Step step) const;
+
     // AddressSpace — state
     std::string name_;
     PhysicalMemory& memory_;
