@@ -2,25 +2,35 @@
 // TwinOs: handing each kernel its share of the machine, and the boot views.
 #include "twinos/twin_os.h"
 
+#include <algorithm>
 #include <cstdio>
 #include <sstream>
+#include <stdexcept>
 
 namespace twinos::os {
 
 using namespace twinos::machine;
 
 TwinOs::TwinOs(MachineConfig config, DeviceFactory extra_devices)
-    : TwinOs(std::move(config), TwinOsOptions{std::move(extra_devices), {}}) {}
+    : TwinOs(std::move(config), TwinOsOptions{std::move(extra_devices), {}, {}}) {}
 
 TwinOs::TwinOs(MachineConfig config, TwinOsOptions options)
     : options_(std::move(options)), machine_(std::move(config), options_.extra_devices) {
     // [twinos:kernel-context]
     // Each kernel gets its own partition, a port view bound to its own
     // identity and the devices named for it -- nothing of the other OS.
+    const MachineConfig& built = machine_.config();
+    if (!built.offers.empty() && !options_.serve_offered_device) {
+        throw std::logic_error("TwinOs: the configuration offers devices but nothing serves them");
+    }
     for (OsId os : kBothOses) {
         std::vector<DeviceAssignment> mine;
-        for (const DeviceAssignment& d : machine_.config().devices) {
-            if (d.owner == os) mine.push_back(d);
+        for (const DeviceAssignment& d : built.devices) {
+            // An OS sees the devices it owns and the devices offered to it.
+            const bool offered =
+                std::any_of(built.offers.begin(), built.offers.end(),
+                            [&](const DeviceOffer& o) { return o.device == d.name && o.to == os; });
+            if (d.owner == os || offered) mine.push_back(d);
         }
         kernels_[index_of(os)] = std::make_unique<Kernel>(KernelContext{
             os, machine_.partition(os), machine_.memory(), PortIo(machine_.ports(), os),
@@ -39,9 +49,20 @@ void TwinOs::boot_kernel(OsId os) {
     Kernel& k = kernel(os);
     k.boot();
     k.net().set_ipv4(os == OsId::Preceding ? options_.preceding_ip : options_.coexisting_ip);
-    // Start a driver for each 3c905 this OS was given, as a PCI probe would.
+    // Start a driver for each 3c905 this OS was given, as a PCI probe would --
+    // unless it owns the card and offers it to the other OS: then it starts
+    // what serves the offer (the pseudo NIC) instead.
     for (const DeviceAssignment& d : k.devices()) {
         if (d.kind != "3c905") continue;
+        if (d.owner == os) {
+            auto offer =
+                std::find_if(machine_.config().offers.begin(), machine_.config().offers.end(),
+                             [&](const DeviceOffer& o) { return o.device == d.name; });
+            if (offer != machine_.config().offers.end()) {
+                options_.serve_offered_device(k, d, offer->to);
+                continue;
+            }
+        }
         auto driver = std::make_unique<Driver3c905x>(k, d, options_.nic_driver);
         drivers_[index_of(os)] = driver.get();
         k.adopt_driver(std::move(driver));

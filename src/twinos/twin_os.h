@@ -29,6 +29,12 @@ struct TwinOsOptions {
     twinos::machine::DeviceFactory extra_devices;
     /// Options for every 3c905x driver a kernel starts at boot.
     DriverOptions nic_driver;
+    /// What the owner of an offered device starts for it at boot, in place
+    /// of a driver: the pseudo NIC (chapter 4). Required when the
+    /// configuration offers devices.
+    std::function<void(Kernel& owner, const twinos::machine::DeviceAssignment& device,
+                       twinos::machine::OsId offered_to)>
+        serve_offered_device;
     /// IPv4 address of the preceding OS (host byte order): 10.0.0.3.
     std::uint32_t preceding_ip = 0x0a000003;
     /// IPv4 address of the co-existing OS: 10.0.0.2.

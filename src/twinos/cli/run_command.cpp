@@ -7,6 +7,7 @@
 #include <memory>
 #include <optional>
 
+#include "pseudonic/shared_nic_system.h"
 #include "twinos/cli/units.h"
 #include "twinos/edge/fig6_scenario.h"
 #include "twinos/edge/pcap_replay.h"
@@ -100,19 +101,35 @@ void add_run_command(CLI::App& app, RunOptions& o) {
     run->add_option("--trace", o.trace, "Trace flags: all or boot,sched,irq,io,mem,nic,net");
 }
 
-int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
-    if (!o.original) {
-        err << "twinos run: error: only --original exists so far: the pseudo NIC and the monitor "
-               "arrive in chapters 4-6\n";
-        return 2;
+void report_pseudo_nic(const pseudonic::PseudoNic& p, std::ostream& out) {
+    const pseudonic::PseudoNicCounters& c = p.counters();
+    char per[32];
+    std::snprintf(per, sizeof per, "%.2f",
+                  c.rx_interrupts ? double(c.traps) / double(c.rx_interrupts) : 0.0);
+    out << "pseudo  traps=" << c.traps << " forwarded=" << c.forwarded
+        << " interrupts=" << c.rx_interrupts
+        << " while_preceding=" << c.rx_interrupts_preceding_running
+        << " while_coexisting=" << c.rx_interrupts_coexisting_running
+        << " published=" << c.frames_published << " security_events=" << p.security().total()
+        << '\n';
+    for (std::size_t i = 0; i < pseudonic::kSecurityCauses; ++i) {
+        const auto cause = static_cast<pseudonic::SecurityCause>(i);
+        if (p.security().count(cause)) {
+            out << "security " << pseudonic::to_string(cause) << "=" << p.security().count(cause)
+                << '\n';
+        }
     }
+}
+
+int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     os::TwinOsOptions options;
     MachineConfig config;
     std::uint32_t trace_mask = 0;
     edge::Fig6Options scenario;
     std::unique_ptr<edge::PcapReplay> replay;
     try {
-        config = MachineConfig::original(parse_size(o.memory));
+        const std::uint64_t memory = parse_size(o.memory);
+        config = o.original ? MachineConfig::original(memory) : MachineConfig::shared_nic(memory);
         trace_mask = parse_trace_flags(o.trace);
         if (o.rx_buffer < 60 || o.rx_buffer > 8191) {
             throw std::invalid_argument("--rx-buffer: " + std::to_string(o.rx_buffer) +
@@ -136,14 +153,24 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         return 2;
     }
 
-    os::TwinOs twin(config, options);
+    // Original: the co-existing OS owns the card. Otherwise the preceding OS
+    // owns it and serves it through the pseudo NIC (the monitor comes next).
+    std::unique_ptr<os::TwinOs> original;
+    std::unique_ptr<pseudonic::SharedNicSystem> shared;
+    if (o.original) {
+        original = std::make_unique<os::TwinOs>(config, options);
+    } else {
+        shared = std::make_unique<pseudonic::SharedNicSystem>(config, options);
+    }
+    os::TwinOs& twin = original ? *original : shared->twin();
+    const std::string mode = o.original ? "--original" : "(pseudo NIC, no monitor yet)";
     edge::TxRecorder sent(0);  // count what the co-existing OS sends
     twin.machine().link().add_sink(sent);
     twin.machine().trace().set_mask(trace_mask);
     twin.machine().trace().echo_to(&out);
     int status = 0;
     if (replay) {
-        out << "== twinos run --original -r " << o.read_file << " ==\n";
+        out << "== twinos run " << mode << " -r " << o.read_file << " ==\n";
         CountedSource source(*replay, o.count);
         twin.boot();
         // Let both kernels boot and the driver come up, then start the wire.
@@ -158,7 +185,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             status = 2;
         }
     } else {
-        out << "== twinos run --original: built-in scenario (paper Fig. 6) ==\n";
+        out << "== twinos run " << mode << ": built-in scenario (paper Fig. 6) ==\n";
         edge::Fig6Scenario fig6(twin, scenario);
         const bool complete = fig6.run();
         const os::Fig6Client* client = fig6.client();
@@ -173,6 +200,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     }
     twin.machine().trace().echo_to(nullptr);
     report(twin, sent, out);
+    if (shared && shared->pseudo_nic()) report_pseudo_nic(*shared->pseudo_nic(), out);
     out << "halt\n" << twin.machine().halt().format();
     return status;
 }

@@ -27,13 +27,37 @@ void InterruptController::assign(int irq, OsId owner, const std::string& device)
     line.device = device;
 }
 
+void InterruptController::assign_virtual(int irq, OsId os, const std::string& device) {
+    const std::string field = "offers." + device;
+    if (irq < 0 || irq > kMaxIrq) throw ConfigError(field, "IRQ out of range");
+    Line& line = virtual_lines_[index_of(os)][static_cast<std::size_t>(irq)];
+    const Line& physical = lines_[static_cast<std::size_t>(irq)];
+    if (line.assigned || (physical.assigned && physical.owner == os)) {
+        throw ConfigError(field, "the " + std::string(to_string(os)) + " OS already has IRQ " +
+                                     std::to_string(irq));
+    }
+    line.irq = irq;
+    line.assigned = true;
+    line.is_virtual = true;
+    line.owner = os;
+    line.device = device;
+}
+
+InterruptController::Line* InterruptController::line_for(OsId who, int irq) {
+    if (irq < 0 || irq > kMaxIrq) return nullptr;
+    Line& physical = lines_[static_cast<std::size_t>(irq)];
+    if (physical.assigned && physical.owner == who) return &physical;
+    Line& virt = virtual_lines_[index_of(who)][static_cast<std::size_t>(irq)];
+    return virt.assigned ? &virt : nullptr;
+}
+
 void InterruptController::set_handler(OsId who, int irq, IrqHandler handler) {
-    auto owner = owner_of(irq);
-    if (!owner || *owner != who) {
+    Line* line = line_for(who, irq);
+    if (line == nullptr) {
         throw std::logic_error("IRQ " + std::to_string(irq) + " is not owned by the " +
                                std::string(to_string(who)) + " OS");
     }
-    lines_[static_cast<std::size_t>(irq)].handler = std::move(handler);
+    line->handler = std::move(handler);
 }
 
 std::optional<OsId> InterruptController::owner_of(int irq) const {
@@ -43,37 +67,55 @@ std::optional<OsId> InterruptController::owner_of(int irq) const {
     return line.owner;
 }
 
+const HostTiming& InterruptController::handler_timing(OsId os, int irq) const {
+    static const HostTiming none;
+    Line* line = const_cast<InterruptController*>(this)->line_for(os, irq);
+    return line ? line->timing : none;
+}
+
 void InterruptController::raise(int irq) {
     if (!owner_of(irq)) throw std::logic_error("raise of unassigned IRQ " + std::to_string(irq));
-    Line& line = lines_[static_cast<std::size_t>(irq)];
+    assert_line(lines_[static_cast<std::size_t>(irq)]);
+}
+
+void InterruptController::raise_virtual(OsId os, int irq) {
+    Line* line = irq < 0 || irq > kMaxIrq
+                     ? nullptr
+                     : &virtual_lines_[index_of(os)][static_cast<std::size_t>(irq)];
+    if (line == nullptr || !line->assigned) {
+        throw std::logic_error("raise of unassigned virtual IRQ " + std::to_string(irq));
+    }
+    assert_line(*line);
+}
+
+void InterruptController::assert_line(Line& line) {
+    const std::string name = (line.is_virtual ? "virq " : "irq ") + std::to_string(line.irq);
     if (line.pending) {
         // Already latched: one delivery will serve both raises.
         ++counters_[index_of(line.owner)].coalesced;
-        trace_.emit(TraceFlag::Irq, clock_.now(), "irq " + std::to_string(irq) + " coalesced");
+        trace_.emit(TraceFlag::Irq, clock_.now(), name + " coalesced");
         return;
     }
     line.pending = true;
-    trace_.emit(TraceFlag::Irq, clock_.now(),
-                "irq " + std::to_string(irq) + " raised by " + line.device);
-    clock_.schedule(ScheduleKey{}, later_of(clock_.now(), cpu_.free_at()),
-                    "irq" + std::to_string(irq), [this, irq] { deliver(irq); });
+    trace_.emit(TraceFlag::Irq, clock_.now(), name + " raised by " + line.device);
+    clock_.schedule(ScheduleKey{}, later_of(clock_.now(), cpu_.free_at()), name,
+                    [this, &line] { deliver(line); });
 }
 
 // [twinos:irq-deliver]
-void InterruptController::deliver(int irq) {
+void InterruptController::deliver(Line& line) {
     // The CPU may have been given more work since this delivery was
     // scheduled; interrupts stay masked until it is done.
     if (cpu_.busy()) {
-        clock_.schedule(ScheduleKey{}, cpu_.free_at(), "irq" + std::to_string(irq),
-                        [this, irq] { deliver(irq); });
+        clock_.schedule(ScheduleKey{}, cpu_.free_at(), "irq", [this, &line] { deliver(line); });
         return;
     }
-    Line& line = lines_[static_cast<std::size_t>(irq)];
+    const std::string name = (line.is_virtual ? "virq " : "irq ") + std::to_string(line.irq);
     line.pending = false;
     IrqCounters& count = counters_[index_of(line.owner)];
     if (!line.handler) {
         ++count.spurious;
-        trace_.emit(TraceFlag::Irq, clock_.now(), "irq " + std::to_string(irq) + " spurious");
+        trace_.emit(TraceFlag::Irq, clock_.now(), name + " spurious");
         return;
     }
     const OsId interrupted = cpu_.running();
@@ -86,11 +128,15 @@ void InterruptController::deliver(int irq) {
         ++count.while_running;
     }
     ++count.delivered;
-    trace_.emit(
-        TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
-        "irq " + std::to_string(irq) + " -> " + std::string(to_string(line.owner)) + " handler");
+    trace_.emit(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
+                name + " -> " + std::string(to_string(line.owner)) + " handler");
     // (C) the owner's handler runs; it charges its own work to the CPU.
-    line.handler(irq);
+    delivering_after_switch_ = needs_switch;
+    {
+        HostTimer timer(line.timing);
+        line.handler(line.irq);
+    }
+    delivering_after_switch_ = false;
     // (D) return to the OS that was interrupted.
     if (needs_switch) cpu_.switch_to(interrupted, SwitchReason::Return);
 }

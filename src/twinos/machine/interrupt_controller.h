@@ -15,8 +15,14 @@
 // level-triggered line would be. A line with no handler yet is counted as
 // spurious and dropped.
 //
-// Interface: `assign(irq, owner, device)`, `set_handler(os, irq, handler)`,
-// `raise(irq)`, and per-OS `counters(os)`.
+// For a device one OS offers to the other (chapter 4), the other OS gets a
+// *virtual* line of the same number: it installs its handler as usual, and
+// the owner's code (the pseudo NIC) raises it with `raise_virtual`. Delivery
+// is the same, switch and return included.
+//
+// Interface: `assign(irq, owner, device)`, `assign_virtual(irq, os, device)`,
+// `set_handler(os, irq, handler)`, `raise(irq)`, `raise_virtual(os, irq)`,
+// per-OS `counters(os)`, and host-time `handler_timing(os, irq)`.
 //
 // Paper: §2.1, §2.2 steps (B) and (D). Chapter: chapters/02-twinos.rst.
 #pragma once
@@ -27,6 +33,7 @@
 #include <optional>
 #include <string>
 
+#include "twinos/machine/host_timing.h"
 #include "twinos/machine/machine_config.h"
 #include "twinos/machine/os_id.h"
 
@@ -61,13 +68,27 @@ public:
     /// @throws ConfigError when the line is out of range or already owned.
     void assign(int irq, OsId owner, const std::string& device);
 
-    /// Install `who`'s handler for line `irq`.
-    /// @throws std::logic_error when `who` does not own the line: an OS can
-    ///         never receive the other OS's interrupts.
+    /// Give `os` a virtual line `irq` for the offered device `device`.
+    /// @throws ConfigError when `os` already has a line with that number.
+    void assign_virtual(int irq, OsId os, const std::string& device);
+
+    /// Install `who`'s handler for line `irq` (its physical line if it owns
+    /// one, else its virtual line of that number).
+    /// @throws std::logic_error when `who` has no such line: an OS can never
+    ///         receive the other OS's interrupts.
     void set_handler(OsId who, int irq, IrqHandler handler);
 
     /// A device asserts line `irq`. Delivery happens as soon as the CPU is free.
     void raise(int irq);
+
+    /// Assert `os`'s virtual line `irq` (the offering OS's emulation does this).
+    void raise_virtual(OsId os, int irq);
+
+    /// True while a handler runs that needed a switch to its OS first.
+    bool delivering_after_switch() const { return delivering_after_switch_; }
+
+    /// Host time spent in `os`'s handler for line `irq` (physical or virtual).
+    const HostTiming& handler_timing(OsId os, int irq) const;
 
     /// The owner of line `irq`, if assigned.
     std::optional<OsId> owner_of(int irq) const;
@@ -78,19 +99,26 @@ public:
 private:
     // InterruptController — state
     struct Line {
+        int irq = 0;
         bool assigned = false;
+        bool is_virtual = false;
         OsId owner = OsId::Preceding;
         std::string device;
         IrqHandler handler;
         bool pending = false;  // raised, delivery scheduled, not yet delivered
+        HostTiming timing;
     };
-    void deliver(int irq);
+    Line* line_for(OsId who, int irq);
+    void assert_line(Line& line);
+    void deliver(Line& line);
 
     EventQueue& clock_;
     Cpu& cpu_;
     Trace& trace_;
     std::array<Line, kMaxIrq + 1> lines_{};
+    std::array<std::array<Line, kMaxIrq + 1>, 2> virtual_lines_{};
     std::array<IrqCounters, 2> counters_{};
+    bool delivering_after_switch_ = false;
 };
 
 }  // namespace twinos::machine

@@ -46,6 +46,12 @@ Machine::Machine(MachineConfig config, DeviceFactory extra_devices)
         ports_.attach(d.name, d.ports, d.owner, *devices_.back());
         if (d.irq) irqs_.assign(*d.irq, d.owner, d.name);
     }
+    // An offered device gives the other OS a virtual line of the same number.
+    for (const DeviceOffer& offer : config_.offers) {
+        for (const DeviceAssignment& d : config_.devices) {
+            if (d.name == offer.device) irqs_.assign_virtual(*d.irq, offer.to, d.name);
+        }
+    }
     // [/twinos:attach-devices]
 }
 

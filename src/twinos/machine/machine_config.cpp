@@ -3,6 +3,7 @@
 // Part of the simulated machine; OS code and labs never edit this.
 #include "twinos/machine/machine_config.h"
 
+#include <algorithm>
 #include <string>
 
 #include "twinos/machine/config_error.h"
@@ -57,6 +58,13 @@ MachineConfig MachineConfig::standard(std::uint64_t memory_bytes) {
 MachineConfig MachineConfig::original(std::uint64_t memory_bytes) {
     MachineConfig config = standard(memory_bytes);
     config.devices.push_back(standard_nic(OsId::Coexisting));
+    return config;
+}
+
+MachineConfig MachineConfig::shared_nic(std::uint64_t memory_bytes) {
+    MachineConfig config = standard(memory_bytes);
+    config.devices.push_back(standard_nic(OsId::Preceding));
+    config.offers.push_back({"nic0", OsId::Coexisting});
     return config;
 }
 
@@ -115,6 +123,25 @@ void validate(const MachineConfig& config) {
                 throw ConfigError(field + ".irq", "IRQ " + std::to_string(*d.irq) +
                                                       " is already owned by '" + e.name + "' (" +
                                                       std::string(to_string(e.owner)) + ")");
+            }
+        }
+    }
+    for (std::size_t i = 0; i < config.offers.size(); ++i) {
+        const DeviceOffer& offer = config.offers[i];
+        const std::string field = "offers[" + std::to_string(i) + "]";
+        auto it = std::find_if(config.devices.begin(), config.devices.end(),
+                               [&](const DeviceAssignment& d) { return d.name == offer.device; });
+        if (it == config.devices.end()) {
+            throw ConfigError(field + ".device", "no device named '" + offer.device + "'");
+        }
+        if (it->owner == offer.to) {
+            throw ConfigError(field + ".to", "'" + offer.device + "' already belongs to the " +
+                                                 std::string(to_string(offer.to)) + " OS");
+        }
+        if (!it->irq) throw ConfigError(field + ".device", "'" + offer.device + "' has no IRQ");
+        for (std::size_t j = 0; j < i; ++j) {
+            if (config.offers[j].device == offer.device) {
+                throw ConfigError(field + ".device", "'" + offer.device + "' is offered twice");
             }
         }
     }

@@ -53,6 +53,15 @@ struct DeviceAssignment {
     std::optional<int> irq;        ///< Its interrupt line, if it has one.
 };
 
+/// A device one OS owns that TwinOS offers to the other OS too (paper §2.1:
+/// "the pseudo NIC offers the preceding OS's NIC to the co-existing OS").
+/// The other OS sees the device in its boot list; its port I/O to it is
+/// trapped, and it gets a virtual interrupt line of the same number.
+struct DeviceOffer {
+    std::string device;          ///< Name of the offered device.
+    OsId to = OsId::Coexisting;  ///< The OS it is offered to (not its owner).
+};
+
 /// The whole machine as it is switched on.
 struct MachineConfig {
     std::uint64_t memory_bytes = 256ull << 20;  ///< Physical memory (default 256 MiB).
@@ -60,6 +69,7 @@ struct MachineConfig {
     Partition preceding;                        ///< The high partition.
     Ticks quantum = Ticks{10'000'000};          ///< Time-sharing quantum.
     std::vector<DeviceAssignment> devices;      ///< Devices and owners.
+    std::vector<DeviceOffer> offers;            ///< Devices offered to the other OS.
 
     /// The paper's layout: memory split into two equal halves (co-existing
     /// OS low, preceding OS high) and one console UART per OS.
@@ -68,6 +78,10 @@ struct MachineConfig {
     /// The "original" configuration of the paper's Table 1: the standard
     /// layout plus the 3c905 owned directly by the co-existing OS.
     static MachineConfig original(std::uint64_t memory_bytes = 256ull << 20);
+
+    /// The paper's monitored configuration: the preceding OS owns the 3c905
+    /// and offers it to the co-existing OS through the pseudo NIC.
+    static MachineConfig shared_nic(std::uint64_t memory_bytes = 256ull << 20);
 };
 
 /// The machine's 3c905-TX, `nic0`, given to `owner`: ports 0xe000-0xe03f, IRQ 11.

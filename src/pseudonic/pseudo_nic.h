@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+// PseudoNic: the preceding OS's 3c905 offered to the co-existing OS.
+// Part of the pseudo NIC (preceding OS).
+//
+// Paper §2.2: the pseudo NIC sits between the card and the co-existing OS's
+// driver, intercepting the driver's I/O instructions and the card's
+// interrupts. The driver is the unchanged one of chapter 3 and believes it
+// owns a 3c905. The pseudo NIC:
+//
+//   - traps every port access of the co-existing OS to the card's ports,
+//     charges it (≈0.65 µs, Table 1) and counts it per register;
+//   - keeps the registers the driver must see as its own -- the selected
+//     window, the status bits, the interrupt and status enable masks, the
+//     list pointers it wrote -- and forwards to the real card only what must
+//     reach it (EEPROM, station address, filter, statistics, enables);
+//   - shadows the driver's descriptor lists (ShadowUploadList,
+//     ShadowDownloadList) after checking every address (Confinement);
+//   - takes the card's interrupt in the preceding OS -- step (A) -- and
+//     raises the co-existing OS's virtual interrupt, whose delivery is
+//     steps (B) switch, (C) the driver, (D) return.
+//
+// Interface: construction (installs the traps and the interrupt handler),
+// counters, `security()`, `set_receive_observer()` for chapter 5.
+//
+// Paper: §2.2, §2.3.1, Table 1. Chapter: chapters/04-pseudo-nic.rst.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+
+#include "pseudonic/confinement.h"
+#include "pseudonic/shadow_download_list.h"
+#include "pseudonic/shadow_upload_list.h"
+#include "twinos/machine/el3_registers.h"
+#include "twinos/machine/host_timing.h"
+#include "twinos/machine/machine.h"
+#include "twinos/os/kernel.h"
+
+namespace pseudonic {
+
+/// What the pseudo NIC has done.
+struct PseudoNicCounters {
+    std::array<std::uint64_t, 0x40> traps_in{};   ///< Trapped `in` per register offset.
+    std::array<std::uint64_t, 0x40> traps_out{};  ///< Trapped `out` per register offset.
+    std::uint64_t traps = 0;                      ///< All trapped I/O.
+    std::uint64_t forwarded = 0;                  ///< Accesses passed on to the card.
+    std::uint64_t rx_interrupts = 0;              ///< Card interrupts handled in step (A).
+    std::uint64_t rx_interrupts_preceding_running =
+        0;  ///< ... arriving while the preceding OS ran.
+    std::uint64_t rx_interrupts_coexisting_running =
+        0;                                 ///< ... arriving while the co-existing OS ran.
+    std::uint64_t frames_published = 0;    ///< Frames handed to the driver's UPDs.
+    std::uint64_t virtual_interrupts = 0;  ///< Virtual interrupts raised for the driver.
+};
+
+/// Sees every received frame in step (A), in place, before the driver does.
+using ReceiveObserver = std::function<void(const UploadedFrame&)>;
+
+/// The pseudo NIC.
+class PseudoNic : public twinos::machine::PortHandler {
+public:
+    /// Serve `nic` (owned by `host`'s OS) to the OS `guest`: install the
+    /// traps and the card's interrupt handler, and put the card in a known
+    /// state. @pre `host` is running (it is booting).
+    PseudoNic(twinos::os::Kernel& host, twinos::machine::Machine& machine,
+              const twinos::machine::DeviceAssignment& nic, twinos::machine::OsId guest);
+
+    // PseudoNic — public interface
+
+    std::uint32_t port_in(twinos::machine::Port port, twinos::machine::IoWidth width) override;
+    void port_out(twinos::machine::Port port, twinos::machine::IoWidth width,
+                  std::uint32_t value) override;
+
+    /// What the pseudo NIC has done.
+    const PseudoNicCounters& counters() const { return counters_; }
+    /// Every refusal, by cause.
+    const SecurityLog& security() const { return security_; }
+    /// Host time of step (A) (chapter 7's Table 1).
+    const twinos::machine::HostTiming& step_a_host_time() const { return step_a_timing_; }
+    /// Host time of handling one trapped I/O.
+    const twinos::machine::HostTiming& trap_host_time() const { return trap_timing_; }
+    /// Call `observer` for every frame in step (A), before the driver sees it.
+    void set_receive_observer(ReceiveObserver observer) { observer_ = std::move(observer); }
+
+private:
+    // PseudoNic — the driver's view (pseudo_nic_trap.cpp)
+    void execute(std::uint16_t word);
+    std::uint16_t virtual_status() const;
+    void update_virtual_irq();
+    void refuse(const Refusal& refusal);
+    // PseudoNic — step (A) (pseudo_nic_rx.cpp)
+    void card_interrupt(int irq);
+    // PseudoNic — the real card (pseudo_nic.cpp)
+    std::uint32_t card_in(std::uint16_t offset, twinos::machine::IoWidth width);
+    void card_out(std::uint16_t offset, twinos::machine::IoWidth width, std::uint32_t value);
+    void card_command(std::uint16_t word) {
+        card_out(twinos::machine::el3::kCommand, twinos::machine::IoWidth::Word, word);
+    }
+    void select_card_window(unsigned window);
+    void program_card();
+
+    // PseudoNic — state
+    twinos::os::Kernel& host_;
+    twinos::machine::Machine& machine_;
+    twinos::machine::DeviceAssignment nic_;
+    twinos::machine::OsId guest_;
+    Confinement confinement_;
+    twinos::os::DmaBuffer storage_;  // shadow lists, in the preceding OS's memory
+    std::unique_ptr<ShadowUploadList> upload_;
+    std::unique_ptr<ShadowDownloadList> download_;
+    SecurityLog security_;
+    PseudoNicCounters counters_;
+    ReceiveObserver observer_;
+    twinos::machine::HostTiming step_a_timing_;
+    twinos::machine::HostTiming trap_timing_;
+    // What the driver sees as the card's registers.
+    unsigned window_ = 0;
+    unsigned card_window_ = 0xff;  // the window selected on the real card (unknown at first)
+    std::uint16_t vpending_ = 0;
+    bool vlatch_ = false;
+    std::uint16_t vstatus_enable_ = 0;
+    std::uint16_t vintr_enable_ = 0;
+    std::uint16_t vrx_filter_ = 0;
+    std::uint32_t vup_list_ptr_ = 0;
+    std::uint32_t vdma_ctrl_ = 0;
+};
+
+}  // namespace pseudonic

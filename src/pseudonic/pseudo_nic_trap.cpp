@@ -1,0 +1,179 @@
+// SPDX-License-Identifier: MIT
+// PseudoNic: the trapped I/O of the co-existing OS -- what is emulated, what is forwarded.
+// Part of the pseudo NIC (preceding OS).
+#include "pseudonic/pseudo_nic.h"
+#include "twinos/machine/costs.h"
+
+namespace pseudonic {
+
+using namespace twinos::machine;
+using namespace twinos::machine::el3;
+
+// [pseudonic:virtual-irq]
+std::uint16_t PseudoNic::virtual_status() const {
+    // The driver's status register: its own latched events, masked by the
+    // status-enable mask it set, plus IntLatch and the window it selected.
+    return static_cast<std::uint16_t>((vpending_ & vstatus_enable_ & kAckableBits & ~IntLatch) |
+                                      (vlatch_ ? IntLatch : 0) | (window_ << kStatusWindowShift));
+}
+
+void PseudoNic::update_virtual_irq() {
+    const bool condition =
+        (vpending_ & vstatus_enable_ & vintr_enable_ & kAckableBits & ~IntLatch) != 0;
+    if (!vlatch_ && condition) {
+        vlatch_ = true;
+        ++counters_.virtual_interrupts;
+        machine_.irqs().raise_virtual(guest_, *nic_.irq);
+    }
+}
+// [/pseudonic:virtual-irq]
+
+void PseudoNic::refuse(const Refusal& r) {
+    security_.record({machine_.clock().now(), r.cause, r.what, r.address, r.length});
+    host_.trace(TraceFlag::Nic, "pseudonic: refused " + r.what + " " + hex(r.address, 8) + "+" +
+                                    std::to_string(r.length) + ": " + to_string(r.cause));
+    // The driver sees what the real chip shows when a descriptor names
+    // memory it cannot reach: a PCI master abort, reported as HostError.
+    vdma_ctrl_ |= kDmaMasterAbort;
+    vpending_ |= HostError;
+}
+
+// [pseudonic:trap-in]
+std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
+    HostTimer timer(trap_timing_);
+    const std::uint16_t offset = port.value() - nic_.ports.base.value();
+    ++counters_.traps;
+    ++counters_.traps_in[offset & 0x3f];
+    machine_.cpu().charge(guest_, costs::kTrappedIo);  // Paper: ≈0.65 µs per trapped I/O
+    switch (offset) {
+        case kStatus: return virtual_status();
+        case kUpListPtr: return vup_list_ptr_;
+        case kUpPktStatus: return upload_->last_status();
+        case kPktStatus: return vdma_ctrl_;
+        case kDownListPtr:
+            // The card walks shadows; the driver must see its own DPDs.
+            return download_->driver_address_of(card_in(kDownListPtr, IoWidth::Dword));
+        default: break;
+    }
+    if (offset < kCommand && window_ == 5) {
+        // Window 5 reads back the masks, which are the driver's own.
+        if (offset == kW5RxFilter) return vrx_filter_;
+        if (offset == kW5IntrEnable) return vintr_enable_;
+        if (offset == kW5StatusEnable) return vstatus_enable_;
+    }
+    // Everything else is the card's: EEPROM, station address, statistics...
+    if (offset < kCommand) select_card_window(window_);
+    ++counters_.forwarded;
+    return card_in(offset, width);
+}
+// [/pseudonic:trap-in]
+
+// [pseudonic:trap-out]
+void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
+    HostTimer timer(trap_timing_);
+    const std::uint16_t offset = port.value() - nic_.ports.base.value();
+    ++counters_.traps;
+    ++counters_.traps_out[offset & 0x3f];
+    machine_.cpu().charge(guest_, costs::kTrappedIo);
+    switch (offset) {
+        case kCommand: execute(static_cast<std::uint16_t>(value)); return;
+        case kUpListPtr:
+            // Lab 3: the driver's list becomes the pseudo NIC's shadow list.
+            vup_list_ptr_ = value;
+            if (auto refused = upload_->build(value)) {
+                refuse(*refused);
+                card_out(kUpListPtr, IoWidth::Dword, 0);
+            } else {
+                card_out(kUpListPtr, IoWidth::Dword, upload_->head());
+            }
+            update_virtual_irq();
+            return;
+        case kDownListPtr: {
+            std::uint32_t shadow = 0;
+            if (value != 0) {
+                if (auto refused = download_->shadow_chain(value, shadow)) {
+                    refuse(*refused);
+                    update_virtual_irq();
+                    return;
+                }
+            }
+            card_out(kDownListPtr, IoWidth::Dword, shadow);
+            return;
+        }
+        case kPktStatus: vdma_ctrl_ = value; break;  // and forward: it tunes the card
+        default: break;
+    }
+    if (offset < kCommand) select_card_window(window_);
+    ++counters_.forwarded;
+    card_out(offset, width, value);
+}
+// [/pseudonic:trap-out]
+
+// [pseudonic:trap-command]
+void PseudoNic::execute(std::uint16_t word) {
+    const std::uint16_t param = parameter_of(word);
+    switch (command_of(word)) {
+        case SelectWindow: window_ = param & 7; return;  // selected on the card when needed
+        case AckIntr:
+            vpending_ &= static_cast<std::uint16_t>(~(param & kAckableBits));
+            if (param & IntLatch) {
+                vlatch_ =
+                    (vpending_ & vstatus_enable_ & vintr_enable_ & kAckableBits & ~IntLatch) != 0;
+            }
+            update_virtual_irq();
+            return;
+        case SetIntrEnb:
+            vintr_enable_ = param;
+            update_virtual_irq();
+            return;
+        case SetStatusEnb:
+            vstatus_enable_ = param;
+            update_virtual_irq();
+            return;
+        case FakeIntr:
+            vpending_ |= IntReq;
+            update_virtual_irq();
+            return;
+        case SetRxFilter: vrx_filter_ = param; break;  // and forward
+        case TotalReset:
+            // The card's masks are the pseudo NIC's: reset the driver's view
+            // and the card's engines, not the whole card.
+            window_ = 0;
+            vpending_ = vstatus_enable_ = vintr_enable_ = vrx_filter_ = 0;
+            vlatch_ = false;
+            vup_list_ptr_ = 0;
+            upload_->build(0);
+            program_card();
+            return;
+        case UpStall & 0xf800:
+            if (word == UpUnstall) {
+                // The driver gave UPDs back: re-arm their shadows (re-reading
+                // their buffers), then let the card look again.
+                if (auto refused = upload_->rearm_given_back()) refuse(*refused);
+                update_virtual_irq();
+            } else if (word == DownUnstall) {
+                // The driver may have linked new DPDs into the list the card
+                // is working on: re-shadow it from where the card is.
+                const std::uint32_t at =
+                    download_->driver_address_of(card_in(kDownListPtr, IoWidth::Dword));
+                std::uint32_t shadow = 0;
+                if (at != 0) {
+                    if (auto refused = download_->shadow_chain(at, shadow)) {
+                        refuse(*refused);
+                        update_virtual_irq();
+                    }
+                }
+            }
+            break;  // and forward the stall or unstall itself
+        case RxReset:
+            vup_list_ptr_ = 0;
+            upload_->build(0);
+            break;
+        default: break;  // enables, thresholds, statistics: the card's business
+    }
+    ++counters_.forwarded;
+    card_command(word);
+}
+// [/pseudonic:trap-command]
+
+}  // namespace pseudonic

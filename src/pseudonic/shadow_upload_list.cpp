@@ -1,0 +1,99 @@
+// SPDX-License-Identifier: MIT
+// ShadowUploadList: publishing completed frames and re-arming given-back UPDs.
+// Part of the pseudo NIC (preceding OS).
+//
+// `build` (the UpListPtr trap's list walk) is in shadow_list_build.cpp, the
+// file lab 3 hands out.
+#include "pseudonic/shadow_upload_list.h"
+
+#include "twinos/machine/el3_registers.h"
+
+namespace pseudonic {
+
+using namespace twinos::machine;
+using namespace twinos::machine::el3;
+
+std::optional<Refusal> ShadowUploadList::check(std::uint32_t address, std::uint32_t length,
+                                               const std::string& what) const {
+    if (auto cause = confinement_.check(address, length)) {
+        return Refusal{*cause, what, address, length};
+    }
+    return std::nullopt;
+}
+
+std::uint32_t ShadowUploadList::head() const {
+    return entries_.empty() ? 0 : static_cast<std::uint32_t>(shadow_address(0).value());
+}
+
+std::optional<Refusal> ShadowUploadList::copy_fragments(std::uint32_t upd, PhysAddr shadow) {
+    // Check every fragment first; write the shadow only when all pass.
+    std::uint32_t pairs[kMaxFragments][2];
+    int n = 0;
+    for (; n < kMaxFragments; ++n) {
+        const std::uint32_t pair_at = upd + kUpdFragAddr + n * kFragmentPairBytes;
+        if (auto r = check(upd, pair_at + kFragmentPairBytes - upd, "UPD fragment pair")) return r;
+        pairs[n][0] = memory_.read32(PhysAddr{pair_at});
+        pairs[n][1] = memory_.read32(PhysAddr{pair_at + 4});
+        if (auto r = check(pairs[n][0], pairs[n][1] & kFragLengthMask,
+                           "UPD fragment " + std::to_string(n))) {
+            return r;
+        }
+        if (pairs[n][1] & kLastFrag) break;
+    }
+    if (n == kMaxFragments) --n;  // 63 fragments without lastFrag: the card stops there too
+    for (int i = 0; i <= n; ++i) {
+        memory_.write32(shadow + kUpdFragAddr + i * kFragmentPairBytes, pairs[i][0]);
+        memory_.write32(shadow + kUpdFragLength + i * kFragmentPairBytes,
+                        pairs[i][1] | (i == n ? kLastFrag : 0));
+    }
+    return std::nullopt;
+}
+
+// [pseudonic:publish-completed]
+const std::vector<UploadedFrame>& ShadowUploadList::publish_completed() {
+    published_.clear();
+    while (!entries_.empty()) {
+        Entry& e = entries_[publish_cursor_];
+        const PhysAddr shadow = shadow_address(publish_cursor_);
+        const std::uint32_t status = memory_.read32(shadow + kUpdStatus);
+        if (e.state != State::Armed || !(status & kUpdComplete)) break;
+        // The frame is already in the driver's buffer (the card put it
+        // there); the driver learns of it from its own UPD's status.
+        memory_.write32(PhysAddr{e.driver_upd + kUpdStatus}, status);
+        e.state = State::Published;
+        last_status_ = status;
+        UploadedFrame frame{e.driver_upd, status, {}};
+        for (int i = 0; i < kMaxFragments; ++i) {
+            const std::uint32_t length = memory_.read32(shadow + kUpdFragLength + i * 8);
+            frame.fragments.emplace_back(memory_.read32(shadow + kUpdFragAddr + i * 8),
+                                         length & kFragLengthMask);
+            if (length & kLastFrag) break;
+        }
+        published_.push_back(std::move(frame));
+        publish_cursor_ = (publish_cursor_ + 1) % entries_.size();
+    }
+    return published_;
+}
+// [/pseudonic:publish-completed]
+
+// [pseudonic:rearm]
+std::optional<Refusal> ShadowUploadList::rearm_given_back() {
+    while (!entries_.empty()) {
+        Entry& e = entries_[rearm_cursor_];
+        if (e.state != State::Published) break;
+        // Given back means the driver cleared its UPD's status.
+        if (memory_.read32(PhysAddr{e.driver_upd + kUpdStatus}) != 0) break;
+        // The driver may have put a new buffer in the UPD: re-read and
+        // re-check it. A refused UPD stays disarmed, so the card stalls
+        // there instead of writing somewhere it must not.
+        const PhysAddr shadow = shadow_address(rearm_cursor_);
+        if (auto refused = copy_fragments(e.driver_upd, shadow)) return refused;
+        memory_.write32(shadow + kUpdStatus, 0);
+        e.state = State::Armed;
+        rearm_cursor_ = (rearm_cursor_ + 1) % entries_.size();
+    }
+    return std::nullopt;
+}
+// [/pseudonic:rearm]
+
+}  // namespace pseudonic

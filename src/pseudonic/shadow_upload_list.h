@@ -1,0 +1,118 @@
+// SPDX-License-Identifier: MIT
+// ShadowUploadList: the pseudo NIC's own UPDs, pointing at the co-existing OS's buffers.
+// Part of the pseudo NIC (preceding OS).
+//
+// Paper §2.3.1, Fig. 4: "the co-existing OS's driver holds the buffers and
+// their management structures; the pseudo NIC holds only management
+// structures." When the driver writes UpListPtr, the pseudo NIC walks the
+// driver's UPD list, checks every address in it, and builds a shadow UPD in
+// the preceding OS's memory for each driver UPD, naming the *same* buffers.
+// The real card is pointed at the shadow list. It DMAs each frame straight
+// into the driver's buffer and completes the shadow UPD; in step (A) the
+// pseudo NIC copies the status into the driver's UPD. When the driver gives a
+// UPD back (status 0, then UpUnstall) the pseudo NIC re-reads that UPD --
+// the driver may have put a new buffer in it -- checks it again, and re-arms
+// the shadow.
+//
+// Each shadow entry is Armed (the card may fill it) or Published (the driver
+// holds the frame). The co-existing OS can only ever change its own UPDs;
+// the card only ever sees shadows that passed the checks.
+//
+// Paper: §2.3.1 (Fig. 4). Chapter: chapters/04-pseudo-nic.rst.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "pseudonic/confinement.h"
+#include "twinos/machine/physical_memory.h"
+
+namespace pseudonic {
+
+/// Where a refused list or descriptor went wrong.
+struct Refusal {
+    SecurityCause cause;        ///< Why.
+    std::string what;           ///< Which field.
+    std::uint32_t address = 0;  ///< The offending address.
+    std::uint32_t length = 0;   ///< Its length.
+};
+
+/// One frame the card has uploaded, as step (A) sees it: its fragments are
+/// the co-existing OS's buffers, and the bytes are already in them.
+struct UploadedFrame {
+    std::uint32_t driver_upd = 0;  ///< The driver's UPD for it.
+    std::uint32_t status = 0;      ///< The UPD status the card wrote.
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> fragments;  ///< (address, length).
+};
+
+/// The shadow list of upload descriptors.
+class ShadowUploadList {
+public:
+    /// The most UPDs the pseudo NIC will shadow (the driver uses 32).
+    static constexpr int kMaxEntries = 256;
+    /// Bytes of preceding-OS memory per shadow UPD: room for 63 fragments.
+    static constexpr std::uint32_t kShadowStride = 8 + 63 * 8;
+
+    /// A list stored at `storage` (kMaxEntries x kShadowStride bytes of the
+    /// preceding OS's memory), checking addresses with `confinement`.
+    ShadowUploadList(twinos::machine::PhysicalMemory& memory, const Confinement& confinement,
+                     twinos::machine::PhysAddr storage)
+        : memory_(memory), confinement_(confinement), storage_(storage) {}
+
+    // ShadowUploadList — public interface
+
+    /// Shadow the driver's list starting at `driver_head` (the value it
+    /// wrote to UpListPtr): check every UPD, next pointer and fragment, then
+    /// build the shadows. All or nothing. A head of 0 empties the list.
+    /// @return nothing on success, else the first refusal (list left empty).
+    std::optional<Refusal> build(std::uint32_t driver_head);
+
+    /// The bus address of the first shadow UPD, for the real UpListPtr (0 if empty).
+    std::uint32_t head() const;
+
+    /// Step (A): for each shadow the card completed since the last call, in
+    /// order, copy its status into the driver's UPD and report the frame.
+    /// @return the frames published.
+    const std::vector<UploadedFrame>& publish_completed();
+
+    /// After UpUnstall: re-arm every shadow whose driver UPD was given back,
+    /// in order, re-reading and re-checking its fragments.
+    /// @return nothing, or the refusal that left that shadow disarmed.
+    std::optional<Refusal> rearm_given_back();
+
+    /// Number of shadowed UPDs.
+    std::size_t size() const { return entries_.size(); }
+    /// The driver UPD of entry `i`.
+    std::uint32_t driver_upd(std::size_t i) const { return entries_[i].driver_upd; }
+    /// The shadow UPD of entry `i`.
+    twinos::machine::PhysAddr shadow_upd(std::size_t i) const { return shadow_address(i); }
+    /// The status the card wrote into the most recently published shadow.
+    std::uint32_t last_status() const { return last_status_; }
+
+private:
+    enum class State : std::uint8_t { Armed, Published };
+    struct Entry {
+        std::uint32_t driver_upd;
+        State state;
+    };
+    twinos::machine::PhysAddr shadow_address(std::size_t i) const {
+        return storage_ + i * kShadowStride;
+    }
+    // Check the driver UPD at `upd` and copy its fragments into `shadow`.
+    std::optional<Refusal> copy_fragments(std::uint32_t upd, twinos::machine::PhysAddr shadow);
+    std::optional<Refusal> check(std::uint32_t address, std::uint32_t length,
+                                 const std::string& what) const;
+
+    twinos::machine::PhysicalMemory& memory_;
+    const Confinement& confinement_;
+    twinos::machine::PhysAddr storage_;
+    std::vector<Entry> entries_;
+    std::size_t publish_cursor_ = 0;
+    std::size_t rearm_cursor_ = 0;
+    std::uint32_t last_status_ = 0;
+    std::vector<UploadedFrame> published_;  // reused by every publish_completed()
+};
+
+}  // namespace pseudonic
