@@ -82,6 +82,8 @@ public:
     const twinos::machine::HostTiming& step_a_host_time() const { return step_a_timing_; }
     /// Host time of handling one trapped I/O.
     const twinos::machine::HostTiming& trap_host_time() const { return trap_timing_; }
+    /// Where the shadow lists live in the preceding OS's memory.
+    const twinos::os::DmaBuffer& shadow_storage() const { return storage_; }
     /// Call `observer` for every frame in step (A), before the driver sees it.
     void set_receive_observer(ReceiveObserver observer) { observer_ = std::move(observer); }
 

@@ -4,8 +4,10 @@
 // `DriverBench` boots a TwinOs in the paper's "original" configuration (the
 // co-existing OS owns the 3c905 directly), keeps every frame the co-existing
 // OS's network input receives, and lets a test put frames on the wire.
+// Chapter 4 derives a bench that boots the shared-NIC machine instead.
 #pragma once
 
+#include <memory>
 #include <vector>
 
 #include "nic_bench.h"
@@ -15,15 +17,15 @@ namespace twinos::test {
 
 class DriverBench {
 public:
-    explicit DriverBench(os::DriverOptions driver = {}) {
+    explicit DriverBench(os::DriverOptions driver = {})
+        : DriverBench(std::make_shared<os::TwinOs>(MachineConfig::original(32ull << 20),
+                                                   options_with(driver))) {}
+
+    /// The options that run the co-existing OS's driver with `driver`.
+    static os::TwinOsOptions options_with(os::DriverOptions driver) {
         os::TwinOsOptions options;
         options.nic_driver = driver;
-        twin_ = std::make_unique<os::TwinOs>(MachineConfig::original(32ull << 20), options);
-        twin_->machine().link().add_sink(sent);
-        twin_->boot();
-        twin_->run_until(milliseconds(1));  // both kernels up, driver open
-        coexisting().net().add_tap(
-            [this](std::span<const std::byte> f) { received.emplace_back(f.begin(), f.end()); });
+        return options;
     }
 
     os::TwinOs& twin() { return *twin_; }
@@ -42,8 +44,21 @@ public:
     std::vector<std::vector<std::byte>> received;  // what network input got
     Recorder sent;                                 // what the NIC transmitted
 
+protected:
+    /// Boot `twin` (kept alive by `owner`) and bring its driver up.
+    DriverBench(std::shared_ptr<void> owner, os::TwinOs& twin)
+        : owner_(std::move(owner)), twin_(&twin) {
+        twin_->machine().link().add_sink(sent);
+        twin_->boot();
+        twin_->run_until(milliseconds(1));  // both kernels up, driver open
+        coexisting().net().add_tap(
+            [this](std::span<const std::byte> f) { received.emplace_back(f.begin(), f.end()); });
+    }
+
 private:
-    std::unique_ptr<os::TwinOs> twin_;
+    explicit DriverBench(std::shared_ptr<os::TwinOs> twin) : DriverBench(twin, *twin) {}
+    std::shared_ptr<void> owner_;
+    os::TwinOs* twin_;
 };
 
 }  // namespace twinos::test

@@ -1,16 +1,23 @@
 // SPDX-License-Identifier: MIT
 // The UpListPtr trap's list walk: shadowing the driver's UPD list, confined.
-// Part of the pseudo NIC (preceding OS); lab 3 hands this file out
-// (labs/lab03-shadow-list/starter/shadow_list_build.cpp is its starter twin).
+// LAB 3 STARTER -- this file stands in for src/pseudonic/shadow_list_build.cpp
+// when the build is configured with -DTWINOS_LAB=lab03.
 //
-// This is the only way the co-existing OS's receive descriptors reach the
-// card, so every check that keeps the card out of the preceding OS's memory
-// on the receive side is here or in `copy_fragments`: each UPD must lie in
-// the co-existing OS's partition and be 8-byte aligned, the list must end
-// (next = 0) or close back on its head -- never loop into its middle -- and
-// have at most kMaxEntries UPDs, and every fragment must lie in the partition.
+// You implement: `ShadowUploadList::build(driver_head)`.
+// Provided (do not change): the rest of ShadowUploadList (shadow_upload_list.h
+// and .cpp) and the PseudoNic that calls it. You may use:
+//   - `check(address, length, what)`: the confinement check, returning a
+//     ready Refusal (cause, field name, address, length) when the range is
+//     not wholly inside the co-existing OS's partition;
+//   - `copy_fragments(upd, shadow)`: checks every fragment of the driver's
+//     UPD at `upd` and, if all pass, writes them into the shadow at `shadow`;
+//   - `shadow_address(i)`: where shadow i lives (preceding OS memory);
+//   - `memory_.read32(PhysAddr)`, `memory_.write32(PhysAddr, value)`;
+//   - `entries_` (one Entry{driver_upd, state} per shadow), `kMaxEntries`,
+//     and the cursors `publish_cursor_`, `rearm_cursor_`.
 //
 // Paper: §2.3.1 (Fig. 4). Chapter: chapters/04-pseudo-nic.rst.
+// Lab: labs/lab03-shadow-list/README.rst.
 #include <algorithm>
 
 #include "pseudonic/shadow_upload_list.h"
@@ -21,52 +28,30 @@ namespace pseudonic {
 using namespace twinos::machine;
 using namespace twinos::machine::el3;
 
+// LAB 3 — your code here.
+//
+// The driver wrote `driver_head` to UpListPtr. Replace the shadow list with
+// one built from the driver's UPD list, or refuse it -- all or nothing.
+//   1. Start empty: clear `entries_`, reset both cursors to 0. A head of 0
+//      means "no list": return nothing (success).
+//   2. Walk the driver's list from the head, following each UPD's next
+//      pointer (kUpdNext) until it is 0 (a linear list) or comes back to the
+//      head (a ring, as Linux builds it). Refuse, returning the Refusal and
+//      leaving `entries_` empty, when a UPD:
+//        - is not wholly inside the partition (check(upd, kUpdBytes, ...));
+//        - is not 8-byte aligned (SecurityCause::Misaligned);
+//        - was already visited and is not the head (SecurityCause::ChainLoops);
+//        - would be number kMaxEntries + 1 (SecurityCause::ChainTooLong).
+//   3. Then for each UPD i, in order: copy_fragments(upd, shadow_address(i))
+//      (refuse -- with `entries_` cleared -- if it refuses); set the shadow's
+//      next pointer to shadow i+1, or for the last to shadow 0 (ring) or 0
+//      (linear); set the shadow's status to 0 -- or to kUpdComplete if the
+//      driver's UPD is still complete, in which case the entry starts
+//      Published rather than Armed; append Entry{upd, state} to `entries_`.
+//   Return: nothing on success, else the first refusal.
 std::optional<Refusal> ShadowUploadList::build(std::uint32_t driver_head) {
     entries_.clear();
-    publish_cursor_ = rearm_cursor_ = 0;
-    if (driver_head == 0) return std::nullopt;  // no list: the card will not receive
-
-    // Walk the driver's list, checking as we go; nothing is written yet.
-    std::vector<std::uint32_t> upds;
-    bool circular = false;
-    std::uint32_t upd = driver_head;
-    while (upd != 0) {
-        if (upd == driver_head && !upds.empty()) {
-            circular = true;  // closed back on its head: a ring, as Linux builds it
-            break;
-        }
-        if (std::find(upds.begin(), upds.end(), upd) != upds.end()) {
-            return Refusal{SecurityCause::ChainLoops, "UPD next pointer", upd, kUpdBytes};
-        }
-        if (upds.size() == kMaxEntries) {
-            return Refusal{SecurityCause::ChainTooLong, "UPD list", driver_head, 0};
-        }
-        if (auto r = check(upd, kUpdBytes, upds.empty() ? "UpListPtr" : "UPD next pointer")) {
-            return r;
-        }
-        if (upd % 8 != 0) return Refusal{SecurityCause::Misaligned, "UPD", upd, kUpdBytes};
-        upds.push_back(upd);
-        upd = memory_.read32(PhysAddr{upd + kUpdNext});
-    }
-
-    // Build one shadow per UPD, naming the driver's own buffers.
-    for (std::size_t i = 0; i < upds.size(); ++i) {
-        const PhysAddr shadow = shadow_address(i);
-        if (auto r = copy_fragments(upds[i], shadow)) {
-            entries_.clear();  // nothing half-applied: the card gets no list
-            return r;
-        }
-        const bool last = i + 1 == upds.size();
-        const std::uint32_t next =
-            last ? (circular ? static_cast<std::uint32_t>(shadow_address(0).value()) : 0)
-                 : static_cast<std::uint32_t>(shadow_address(i + 1).value());
-        memory_.write32(shadow + kUpdNext, next);
-        // A UPD the driver still holds (complete) stays disarmed until given back.
-        const bool held = memory_.read32(PhysAddr{upds[i] + kUpdStatus}) & kUpdComplete;
-        memory_.write32(shadow + kUpdStatus, held ? kUpdComplete : 0);
-        entries_.push_back({upds[i], held ? State::Published : State::Armed});
-    }
-    return std::nullopt;
+    return Refusal{SecurityCause::ChainTooLong, "lab 3: build() not written yet", driver_head, 0};
 }
 
 }  // namespace pseudonic

@@ -70,7 +70,8 @@ void report(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
             << " stalls=" << c.upload_stalls << " transmitted=" << c.tx_frames << '\n';
     }
     if (os::Driver3c905x* d = twin.nic_driver(OsId::Coexisting)) {
-        d->update_stats();
+        // The driver's own counters, as it kept them: reading the card's
+        // statistics now would be I/O by an OS that is not running.
         const os::DriverStats& s = d->stats();
         char per[32];
         std::snprintf(per, sizeof per, "%.2f",

@@ -1,0 +1,151 @@
+// SPDX-License-Identifier: MIT
+// Chapter 4 tests: the unchanged driver behind the pseudo NIC -- receive,
+// traps, steps (A)-(D), transmit, the driver's view of the registers.
+#include <gtest/gtest.h>
+
+#include "pseudo_bench.h"
+#include "twinos/machine/costs.h"
+
+namespace twinos::test {
+namespace {
+
+using namespace twinos::machine::el3;
+
+std::vector<std::byte> to_me(const DriverBench& b, std::size_t length, std::uint8_t seed) {
+    return test_frame(length, seed, b.mac());
+}
+
+TEST(PseudoNic, TheCardBelongsToThePrecedingOsAndTheDriverIsTrapped) {
+    PseudoBench b;
+    EXPECT_EQ(*b.machine().ports().owner_of(Port{0xe000}), OsId::Preceding);
+    EXPECT_EQ(b.machine().irqs().owner_of(11), OsId::Preceding);
+    // The co-existing OS's open and probe went through the traps, none directly.
+    EXPECT_GT(b.machine().ports().counters(OsId::Coexisting).trapped, 30u);
+    EXPECT_EQ(b.pseudo().counters().traps, b.machine().ports().counters(OsId::Coexisting).trapped);
+    EXPECT_EQ(b.machine().ports().counters(OsId::Coexisting).faults, 0u);
+    // It read the real card's EEPROM and programmed the real station address.
+    EXPECT_EQ(b.mac(), b.nic().burned_in_address());
+    EXPECT_EQ(b.nic().station_address(), b.nic().burned_in_address());
+}
+
+TEST(PseudoNic, TheCardWalksShadowsInThePrecedingOsPointingAtTheDriversBuffers) {
+    PseudoBench b;
+    const Partition& preceding = b.machine().partition(OsId::Preceding);
+    PhysicalMemory& mem = b.machine().memory();
+    const PhysAddr card_list = b.nic().up_list_ptr();
+    EXPECT_TRUE(preceding.contains(card_list)) << "the card must not walk the driver's own UPDs";
+    for (int i = 0; i < os::Driver3c905x::kRxRingSize; ++i) {
+        const PhysAddr shadow = card_list + i * pseudonic::ShadowUploadList::kShadowStride;
+        const PhysAddr driver_upd = b.driver().upd_address(i);
+        EXPECT_EQ(mem.read32(shadow + kUpdFragAddr), mem.read32(driver_upd + kUpdFragAddr)) << i;
+        EXPECT_EQ(mem.read32(shadow + kUpdFragLength), mem.read32(driver_upd + kUpdFragLength))
+            << i;
+    }
+}
+
+TEST(PseudoNic, FramesReachTheDriverWithFiveTrapsPerOnePacketInterrupt) {
+    PseudoBench b;
+    const std::uint64_t traps_before = b.pseudo().counters().traps;
+    const auto frame = to_me(b, 800, 3);
+    b.send_in(microseconds(10), frame);
+    b.run_for(milliseconds(1));
+    ASSERT_EQ(b.received.size(), 1u);
+    EXPECT_EQ(b.received[0], frame);
+    EXPECT_EQ(b.driver().stats().io_in_last_interrupt, 5u);
+    EXPECT_EQ(b.pseudo().counters().traps - traps_before, 5u);
+    EXPECT_EQ(b.pseudo().counters().traps_in[kStatus] >= 2, true);
+    EXPECT_EQ(b.pseudo().counters().frames_published, 1u);
+}
+
+TEST(PseudoNic, StepsAToDChargeTheModelledCosts) {
+    // After boot the co-existing OS runs; make the preceding OS run first so
+    // that the interrupt takes the paper's path: (A) in the preceding OS,
+    // (B) switch, (C) driver, (D) return.
+    PseudoBench b;
+    b.run_for(milliseconds(10));  // past the first timer tick: the preceding OS runs
+    ASSERT_EQ(b.machine().cpu().running(), OsId::Preceding);
+    const CpuStats before = b.machine().cpu().stats(b.machine().clock().now());
+    const auto interrupt_at = b.machine().clock().now() + microseconds(10);
+    b.send_in(microseconds(10), to_me(b, 1000, 1));
+    b.run_for(microseconds(100));
+    ASSERT_EQ(b.received.size(), 1u);
+    const CpuStats after = b.machine().cpu().stats(b.machine().clock().now());
+    const Ticks a = costs::kPseudoNicInterruptEntry + costs::kPseudoNicPerPacket;
+    const Ticks c = costs::kDriverInterruptEntry + costs::kDriverPerPacket + costs::kTrappedIo * 5;
+    EXPECT_EQ(after.busy[0] - before.busy[0], a);  // (A) 1.99 µs
+    EXPECT_EQ(after.busy[1] - before.busy[1], c);  // (C) 7.38 µs
+    EXPECT_EQ(after.switching - before.switching, costs::kOsSwitch + costs::kReturnToInterruptedOs);
+    EXPECT_EQ(b.machine().cpu().free_at(),
+              interrupt_at + a + costs::kOsSwitch + c + costs::kReturnToInterruptedOs);
+    EXPECT_EQ(b.pseudo().counters().rx_interrupts_preceding_running, 1u);
+    EXPECT_EQ(b.machine().cpu().running(), OsId::Preceding);
+}
+
+TEST(PseudoNic, InterruptsWhileEitherOsRunsAreHandledAndCountedApart) {
+    PseudoBench b;
+    for (int i = 0; i < 200; ++i)
+        b.send_in(microseconds(250) * (i + 1), to_me(b, 300, static_cast<std::uint8_t>(i)));
+    b.run_for(milliseconds(60));
+    EXPECT_EQ(b.received.size(), 200u);
+    const auto& c = b.pseudo().counters();
+    EXPECT_GT(c.rx_interrupts_preceding_running, 0u);
+    EXPECT_GT(c.rx_interrupts_coexisting_running, 0u);
+    EXPECT_EQ(c.rx_interrupts_preceding_running + c.rx_interrupts_coexisting_running,
+              c.rx_interrupts);
+}
+
+TEST(PseudoNic, LargeFramesSwapBuffersAndTheShadowFollows) {
+    PseudoBench b;
+    PhysicalMemory& mem = b.machine().memory();
+    const std::uint32_t before = mem.read32(b.driver().upd_address(0) + kUpdFragAddr);
+    b.send_in(microseconds(10), to_me(b, 1200, 1));
+    b.run_for(milliseconds(1));
+    const std::uint32_t after = mem.read32(b.driver().upd_address(0) + kUpdFragAddr);
+    ASSERT_NE(after, before) << "the driver gave UPD 0 a new buffer";
+    // The shadow re-read it when the UPD was given back (the card has moved
+    // on to shadow 1, so shadow 0 is one stride before it).
+    const PhysAddr shadow0{b.nic().up_list_ptr().value() -
+                           pseudonic::ShadowUploadList::kShadowStride};
+    EXPECT_EQ(mem.read32(shadow0 + kUpdFragAddr), after);
+    // Frames keep flowing through the re-armed shadows, around the ring.
+    for (int i = 0; i < 40; ++i)
+        b.send_in(microseconds(40) * (i + 1), to_me(b, 1300, static_cast<std::uint8_t>(i)));
+    b.run_for(milliseconds(5));
+    EXPECT_EQ(b.received.size(), 41u);
+    EXPECT_EQ(b.received.back(), to_me(b, 1300, 39));
+}
+
+TEST(PseudoNic, TransmitIsShadowedAndReclaimedThroughTheTranslatedDownListPtr) {
+    PseudoBench b;
+    std::vector<std::vector<std::byte>> frames;
+    for (int i = 0; i < 20; ++i) {
+        frames.push_back(test_frame(64 + i, static_cast<std::uint8_t>(i)));
+        b.driver().transmit(frames.back());
+    }
+    EXPECT_EQ(b.driver().stats().tx_queue_full, 4u);
+    b.run_for(milliseconds(5));
+    ASSERT_EQ(b.sent.kept().size(), 16u);
+    for (int i = 0; i < 16; ++i) EXPECT_EQ(b.sent.kept()[i].bytes, frames[i]) << i;
+    EXPECT_EQ(b.driver().stats().tx_packets, 16u);
+    EXPECT_TRUE(b.driver().transmit(frames[16]));
+    b.run_for(milliseconds(1));
+    EXPECT_EQ(b.sent.kept().back().bytes, frames[16]);
+}
+
+TEST(PseudoNic, TheDriverSeesItsOwnWindowAndMasksNotTheCards) {
+    PseudoBench b;
+    PortIo io(b.machine().ports(), OsId::Coexisting);
+    io.out16(Port{0xe000 + kCommand}, SelectWindow + 5);
+    EXPECT_EQ(io.in16(Port{0xe000 + kStatus}) >> kStatusWindowShift, 5);
+    // The driver enabled 0x06cf; the card runs with the pseudo NIC's own masks.
+    EXPECT_EQ(io.in16(Port{0xe000 + kW5IntrEnable}), 0x06cf);
+    EXPECT_EQ(io.in16(Port{0xe000 + kW5StatusEnable}), 0x06c6);
+    PortIo card(b.machine().ports(), OsId::Preceding);
+    card.out16(Port{0xe000 + kCommand}, SelectWindow + 5);
+    EXPECT_EQ(card.in16(Port{0xe000 + kW5IntrEnable}),
+              IntLatch | UpComplete | DownComplete | HostError);
+    io.out16(Port{0xe000 + kCommand}, SelectWindow + 7);
+}
+
+}  // namespace
+}  // namespace twinos::test
