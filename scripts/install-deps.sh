@@ -9,7 +9,7 @@ packages=(
     # build and test
     cmake g++ make pkg-config libgtest-dev libgmock-dev libbenchmark-dev
     # libraries the tool links
-    libpcap-dev libcli11-dev
+    libpcap-dev libcli11-dev nlohmann-json3-dev
     # docs: Doxygen XML -> Breathe -> Sphinx, and the diagrams
     doxygen python3-sphinx python3-breathe furo graphviz
     # helpers the scripts and tests use

@@ -30,6 +30,8 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
+#include <vector>
 
 #include "pseudonic/confinement.h"
 #include "pseudonic/shadow_download_list.h"
@@ -58,6 +60,11 @@ struct PseudoNicCounters {
 
 /// Sees every received frame in step (A), in place, before the driver does.
 using ReceiveObserver = std::function<void(const UploadedFrame&)>;
+/// Sees every frame the driver queues for transmission, in place, when the
+/// pseudo NIC takes its DPD and before the card reads it: the fragments
+/// (bus address, length) in the co-existing OS's memory, all checked.
+using TransmitObserver =
+    std::function<void(std::span<const std::pair<std::uint32_t, std::uint32_t>>)>;
 
 /// The pseudo NIC.
 class PseudoNic : public twinos::machine::PortHandler {
@@ -86,6 +93,8 @@ public:
     const twinos::os::DmaBuffer& shadow_storage() const { return storage_; }
     /// Call `observer` for every frame in step (A), before the driver sees it.
     void set_receive_observer(ReceiveObserver observer) { observer_ = std::move(observer); }
+    /// Call `observer` for every frame queued for transmission, once each.
+    void set_transmit_observer(TransmitObserver observer) { tx_observer_ = std::move(observer); }
 
 private:
     // PseudoNic — the driver's view (pseudo_nic_trap.cpp)
@@ -93,6 +102,7 @@ private:
     std::uint16_t virtual_status() const;
     void update_virtual_irq();
     void refuse(const Refusal& refusal);
+    std::optional<Refusal> shadow_transmit_chain(std::uint32_t driver_dpd, std::uint32_t& shadow);
     // PseudoNic — step (A) (pseudo_nic_rx.cpp)
     void card_interrupt(int irq);
     // PseudoNic — the real card (pseudo_nic.cpp)
@@ -116,6 +126,8 @@ private:
     SecurityLog security_;
     PseudoNicCounters counters_;
     ReceiveObserver observer_;
+    TransmitObserver tx_observer_;
+    std::vector<std::uint32_t> tx_pending_;  // DPDs shadowed and not yet passed by the card
     twinos::machine::HostTiming step_a_timing_;
     twinos::machine::HostTiming trap_timing_;
     // What the driver sees as the card's registers.

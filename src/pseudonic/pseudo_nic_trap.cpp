@@ -4,6 +4,8 @@
 #include "pseudonic/pseudo_nic.h"
 #include "twinos/machine/costs.h"
 
+#include <algorithm>
+
 namespace pseudonic {
 
 using namespace twinos::machine;
@@ -37,6 +39,25 @@ void PseudoNic::refuse(const Refusal& r) {
     vdma_ctrl_ |= kDmaMasterAbort;
     vpending_ |= HostError;
 }
+
+// [pseudonic:tx-capture]
+std::optional<Refusal> PseudoNic::shadow_transmit_chain(std::uint32_t driver_dpd,
+                                                        std::uint32_t& shadow) {
+    if (auto refused = download_->shadow_chain(driver_dpd, shadow)) return refused;
+    // The chain runs from where the card is to the newest DPD. A DPD in it
+    // that was not in the last chain is new: the driver just queued it, and
+    // the card has not read it yet -- show it to the monitor now, once.
+    std::vector<std::uint32_t> now;
+    for (const auto& entry : download_->last_chain()) {
+        now.push_back(entry.driver_dpd);
+        const bool seen = std::find(tx_pending_.begin(), tx_pending_.end(), entry.driver_dpd) !=
+                          tx_pending_.end();
+        if (!seen && tx_observer_) tx_observer_(entry.fragments);
+    }
+    tx_pending_ = std::move(now);
+    return std::nullopt;
+}
+// [/pseudonic:tx-capture]
 
 // [pseudonic:trap-in]
 std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
@@ -91,7 +112,7 @@ void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
         case kDownListPtr: {
             std::uint32_t shadow = 0;
             if (value != 0) {
-                if (auto refused = download_->shadow_chain(value, shadow)) {
+                if (auto refused = shadow_transmit_chain(value, shadow)) {
                     refuse(*refused);
                     update_virtual_irq();
                     return;
@@ -158,7 +179,7 @@ void PseudoNic::execute(std::uint16_t word) {
                     download_->driver_address_of(card_in(kDownListPtr, IoWidth::Dword));
                 std::uint32_t shadow = 0;
                 if (at != 0) {
-                    if (auto refused = download_->shadow_chain(at, shadow)) {
+                    if (auto refused = shadow_transmit_chain(at, shadow)) {
                         refuse(*refused);
                         update_virtual_irq();
                     }

@@ -75,6 +75,13 @@ std::optional<Refusal> ShadowDownloadList::shadow_chain(std::uint32_t driver_dpd
     }
     // Everything checked: write the shadows, linked to each other.
     shadow_head = 0;
+    last_chain_.clear();
+    for (const Checked& c : chain) {
+        ChainEntry e{c.dpd, {}};
+        for (auto [addr, length] : c.fragments)
+            e.fragments.emplace_back(addr, length & kFragLengthMask);
+        last_chain_.push_back(std::move(e));
+    }
     for (std::size_t i = chain.size(); i-- > 0;) {
         const Checked& c = chain[i];
         const PhysAddr shadow{slot_for(c.dpd)};

@@ -47,6 +47,15 @@ public:
     /// @return the shadow of `driver_dpd`, or the refusal.
     std::optional<Refusal> shadow_chain(std::uint32_t driver_dpd, std::uint32_t& shadow_head);
 
+    /// One DPD of the chain last shadowed: the driver's address and its
+    /// fragments (bus address, length), all checked.
+    struct ChainEntry {
+        std::uint32_t driver_dpd;
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> fragments;
+    };
+    /// The chain `shadow_chain` last accepted, in order.
+    const std::vector<ChainEntry>& last_chain() const { return last_chain_; }
+
     /// The driver DPD a shadow stands for (0 for 0 or an unknown address).
     std::uint32_t driver_address_of(std::uint32_t shadow) const;
 
@@ -56,6 +65,7 @@ private:
     const Confinement& confinement_;
     twinos::machine::PhysAddr storage_;
     std::map<std::uint32_t, std::uint32_t> slots_;  // driver DPD -> shadow bus address
+    std::vector<ChainEntry> last_chain_;
 };
 
 }  // namespace pseudonic

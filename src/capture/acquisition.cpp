@@ -1,0 +1,185 @@
+// SPDX-License-Identifier: MIT
+// Acquisition: the system calls, and filtering and copying in step (A).
+#include "capture/acquisition.h"
+
+#include "twinos/machine/costs.h"
+#include "twinos/machine/el3_registers.h"
+
+namespace capture {
+
+using namespace twinos::machine;
+
+Acquisition::Acquisition(twinos::os::Kernel& host, Machine& machine, pseudonic::PseudoNic& pnic)
+    : host_(host),
+      machine_(machine),
+      // Receive processing works on the co-existing OS's memory (the
+      // pseudo NIC reads its descriptors and buffers) and, once the monitor
+      // starts, on the monitor AP's log area in the preceding OS.
+      rx_space_("preceding:rx-processing", machine.memory(),
+                {machine.partition(OsId::Coexisting), machine.partition(OsId::Preceding)}) {
+    // [capture:when]
+    // Problem 1: acquire in step (A), after the card wrote the frame and
+    // before the driver is told -- afterwards the buffer may be reused.
+    pnic.set_receive_observer([this](const pseudonic::UploadedFrame& frame) {
+        if (frame.status & el3::kUpdError) {
+            ++stats_.skipped_errored;  // the driver drops it; so do we
+            return;
+        }
+        on_frame(Direction::Rx, frame.fragments, frame.status & el3::kUpdLengthMask);
+    });
+    // Transmit: when the pseudo NIC takes the driver's DPD, before the card reads it.
+    pnic.set_transmit_observer([this](std::span<const std::pair<std::uint32_t, std::uint32_t>> f) {
+        std::uint32_t length = 0;
+        for (auto [addr, len] : f) length += len;
+        on_frame(Direction::Tx, f, length);
+    });
+    // [/capture:when]
+    register_system_calls();
+}
+
+// [capture:init]
+std::int64_t Acquisition::init(twinos::os::Process& ap, VirtAddr control, VirtAddr area,
+                               std::uint64_t area_bytes) {
+    if (ring_) return -kEBUSY;
+    if (!control.page_aligned() || !area.page_aligned() || area_bytes == 0 ||
+        area_bytes % kPageSize != 0 || (control >= area && control < area + area_bytes)) {
+        return -kEINVAL;
+    }
+    // Problem 2: copy the AP's mappings of both ranges into the address
+    // space receive processing runs in. No kernel buffer in between: step
+    // (A) will write straight into the AP's pages.
+    const VirtAddr low = std::min(control, area);
+    const VirtAddr high = std::max(control + kPageSize, area + area_bytes);
+    patch_ = rx_space_.copy_mappings(ap.space, low, high.value() - low.value());
+    if (!patch_) return -kEFAULT;
+    auto control_region = MappedRegion::map(rx_space_, machine_.memory(), control, kPageSize);
+    auto area_region = MappedRegion::map(rx_space_, machine_.memory(), area, area_bytes);
+    if (!control_region || !area_region) {
+        rx_space_.restore(*patch_);
+        patch_.reset();
+        return -kEFAULT;
+    }
+    ring_ = std::make_unique<LogRing>(std::move(*control_region), std::move(*area_region));
+    ring_->initialise();
+    rules_ = default_rules();
+    host_.trace(TraceFlag::Net, "capture: log area of " + std::to_string(area_bytes) +
+                                    " bytes at " + hex(area.value(), 8) + " in " + ap.name);
+    return 0;
+}
+// [/capture:init]
+
+// [capture:set-rules]
+std::optional<RuleError> Acquisition::set_rules(RuleTable rules) {
+    // Check everything before touching anything: a bad table changes nothing.
+    if (auto error = validate_rules(rules)) return error;
+    // The paper stops copying while rules are being set. Here the swap is a
+    // single assignment inside one system call, so no packet can ever be
+    // judged by half of one table and half of another.
+    copying_ = false;
+    rules_ = std::move(rules);
+    ++stats_.rule_swaps;
+    copying_ = true;
+    return std::nullopt;
+}
+// [/capture:set-rules]
+
+std::int64_t Acquisition::stop() {
+    if (!ring_) return -kEINVAL;
+    ring_.reset();
+    // Put the receive-processing address space back exactly as it was.
+    rx_space_.restore(*patch_);
+    patch_.reset();
+    return 0;
+}
+
+// [capture:on-frame]
+void Acquisition::on_frame(Direction direction,
+                           std::span<const std::pair<std::uint32_t, std::uint32_t>> fragments,
+                           std::uint32_t length) {
+    ++(direction == Direction::Rx ? stats_.seen_rx : stats_.seen_tx);
+    if (!ring_ || !copying_) return;
+    // The packet where it lies: in the co-existing OS's buffer. Only a
+    // frame spread over several fragments has to be gathered first.
+    std::span<const std::byte> packet;
+    if (fragments.size() == 1 || fragments.front().second >= length) {
+        packet = machine_.memory().span(PhysAddr{fragments.front().first}, length);
+    } else {
+        gather_.clear();
+        for (auto [addr, len] : fragments) {
+            const std::uint32_t take = std::min<std::uint32_t>(len, length - gather_.size());
+            auto part = machine_.memory().span(PhysAddr{addr}, take);
+            gather_.insert(gather_.end(), part.begin(), part.end());
+        }
+        packet = gather_;
+    }
+    // Problem 4: the first rule whose filter accepts the packet decides.
+    const CopyRule* rule = nullptr;
+    std::uint64_t instructions = 0;
+    for (const CopyRule& r : rules_) {
+        if (rule_accepts(r, packet, length, instructions)) {
+            rule = &r;
+            break;
+        }
+    }
+    stats_.bpf_instructions += instructions;
+    Ticks cost = costs::kBpfInstruction * static_cast<std::int64_t>(instructions);
+    if (rule != nullptr) {
+        ++stats_.matched;
+        ring_->count_match();
+        const Slice slice = clamp_slice(*rule, length);
+        RecordHeader header;
+        header.timestamp_ns = static_cast<std::uint64_t>(machine_.clock().now().count());
+        header.original_length = length;
+        header.captured_length = slice.length;
+        header.slice_offset = slice.offset;
+        header.direction = direction;
+        header.rule_id = rule->id;
+        {
+            HostTimer timer(stats_.copy_host);
+            if (ring_->append(header, packet.subspan(slice.offset, slice.length))) ++stats_.logged;
+        }
+        stats_.bytes_copied += slice.length;
+        cost += costs::copy_cost(slice.length);
+    }
+    // The work is done on whichever OS's time the pseudo NIC runs in.
+    machine_.cpu().charge(machine_.cpu().running(), cost);
+}
+// [/capture:on-frame]
+
+void Acquisition::register_system_calls() {
+    using Args = std::span<const std::uint64_t>;
+    host_.register_syscall(kSysInit, "capture_init", [this](twinos::os::Process& p, Args a) {
+        if (a.size() < 3) return -kEINVAL;
+        return init(p, VirtAddr{a[0]}, VirtAddr{a[1]}, a[2]);
+    });
+    host_.register_syscall(
+        kSysSetRules, "capture_set_rules", [this](twinos::os::Process& p, Args a) {
+            if (a.size() < 4 || a[1] > (1u << 20)) return -kEINVAL;
+            std::vector<std::byte> bytes(a[1]);
+            try {
+                p.space.read(VirtAddr{a[0]}, bytes);
+            } catch (const PageFault&) {
+                return -kEFAULT;
+            }
+            auto table = parse_rules(bytes);
+            std::string message = table ? "" : "malformed rule table";
+            if (table) {
+                if (auto error = set_rules(*table)) message = error->message(*table);
+            }
+            if (message.empty()) return std::int64_t{0};
+            // Say what was wrong, in the caller's error buffer.
+            const std::size_t n = std::min<std::size_t>(message.size(), a[3] ? a[3] - 1 : 0);
+            std::vector<std::byte> text(n + 1, std::byte{0});
+            for (std::size_t i = 0; i < n; ++i) text[i] = std::byte(message[i]);
+            try {
+                if (a[3]) p.space.write(VirtAddr{a[2]}, text);
+            } catch (const PageFault&) {
+                return -kEFAULT;
+            }
+            return -kEINVAL;
+        });
+    host_.register_syscall(kSysStop, "capture_stop",
+                           [this](twinos::os::Process&, Args) { return stop(); });
+}
+
+}  // namespace capture

@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+// LogReader: walking the records between the read and the write position.
+#include "capture/log_reader.h"
+
+namespace capture {
+
+// [capture:reader-drain]
+std::uint64_t LogReader::drain(const Sink& sink) {
+    const std::uint64_t capacity = area_.size();
+    std::uint64_t read = field(control::kReadPos);
+    const std::uint64_t write = field(control::kWritePos);
+    std::uint64_t count = 0;
+    while (read < write) {
+        const std::uint64_t at = read % capacity;
+        const auto length = area_.load<std::uint32_t>(at + record::kLength);
+        if (area_.load<std::uint16_t>(at + record::kType) == record::kTypePacket) {
+            RecordHeader h;
+            h.sequence = area_.load<std::uint64_t>(at + record::kSequence);
+            h.timestamp_ns = area_.load<std::uint64_t>(at + record::kTimestamp);
+            h.original_length = area_.load<std::uint32_t>(at + record::kOriginalLength);
+            h.captured_length = area_.load<std::uint32_t>(at + record::kCapturedLength);
+            h.slice_offset = area_.load<std::uint32_t>(at + record::kSliceOffset);
+            h.direction = static_cast<Direction>(area_.load<std::uint8_t>(at + record::kDirection));
+            h.rule_id = area_.load<std::uint8_t>(at + record::kRuleId);
+            // A gap in the sequence is exactly the records overwritten unread.
+            lost_ += h.sequence - next_sequence_;
+            next_sequence_ = h.sequence + 1;
+            slice_.resize(h.captured_length);
+            area_.read(at + record::kHeaderBytes, slice_);
+            sink(h, slice_);
+            ++count;
+        }
+        read += length;
+    }
+    // Records overwritten after the last one read are lost too.
+    const std::uint64_t written = field(control::kNextSequence);
+    if (read == write && written > next_sequence_) {
+        lost_ += written - next_sequence_;
+        next_sequence_ = written;
+    }
+    control_.store<std::uint64_t>(control::kReadPos, read);
+    read_ += count;
+    return count;
+}
+// [/capture:reader-drain]
+
+}  // namespace capture

@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// LogReader: the monitor AP's side of the log area.
+// Part of the monitor AP (preceding OS user space); it only reads what the
+// acquisition part writes, through the AP's own mappings.
+//
+// Paper §3.3 step (3): check the management structure, take the records
+// between the read and the write position, then update the read position.
+// Sequence numbers let the reader count exactly what the writer overwrote
+// before it got there.
+//
+// Chapter: chapters/05-packet-acquisition.rst.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <span>
+
+#include "capture/mapped_region.h"
+#include "capture/record_format.h"
+
+namespace capture {
+
+/// Reads records from the log area and advances the read position.
+class LogReader {
+public:
+    /// Called for each record: its header and its slice (valid only during the call).
+    using Sink = std::function<void(const RecordHeader&, std::span<const std::byte>)>;
+
+    /// Read the ring whose management structure is `control` and records `area`.
+    LogReader(MappedRegion control, MappedRegion area)
+        : control_(std::move(control)), area_(std::move(area)) {}
+
+    /// Hand every waiting record to `sink`, oldest first, then move the
+    /// read position to the write position. @return records read.
+    std::uint64_t drain(const Sink& sink);
+
+    /// Records read so far.
+    std::uint64_t read() const { return read_; }
+    /// Records lost to overwriting before they were read (sequence gaps).
+    std::uint64_t lost() const { return lost_; }
+    /// A management-structure field.
+    std::uint64_t field(std::uint32_t offset) const { return control_.load<std::uint64_t>(offset); }
+
+private:
+    MappedRegion control_;
+    MappedRegion area_;
+    std::uint64_t next_sequence_ = 0;
+    std::uint64_t read_ = 0;
+    std::uint64_t lost_ = 0;
+    std::vector<std::byte> slice_;
+};
+
+}  // namespace capture

@@ -1,0 +1,67 @@
+// SPDX-License-Identifier: MIT
+// LogRing: writing records into the log area, overwriting the oldest when full.
+// Part of the packet acquisition part (preceding OS kernel).
+//
+// Paper §3.2, problem 3: the write and read positions live in a management
+// structure in the monitor AP; the acquisition part updates it on every
+// write; at the end of the log area writing wraps to the start; and if the
+// space there has not been read yet, it is *overwritten* -- the copy runs in
+// interrupt context and must never wait for the reader.
+//
+// What we add to make that honest: every record carries a sequence number,
+// the structure counts records written and overwritten, and overwriting
+// moves the read position past whole records only. So a reader always
+// starts at a record boundary and knows exactly how many it lost.
+//
+// Interface: `LogRing(control, area)`, `initialise()`, `append(header,
+// slice)` (lab 4), `count_match()`, and the control fields.
+// Invariants: read <= write <= read + capacity; both at record boundaries;
+// records never straddle the end of the area.
+//
+// Paper: §3.2 problem 3. Chapter: chapters/05-packet-acquisition.rst.
+#pragma once
+
+#include <cstdint>
+#include <span>
+
+#include "capture/mapped_region.h"
+#include "capture/record_format.h"
+
+namespace capture {
+
+/// The writer's side of the log area.
+class LogRing {
+public:
+    /// A ring whose management structure is `control` and whose records go
+    /// into `area` (its size is the capacity, a multiple of 8).
+    LogRing(MappedRegion control, MappedRegion area)
+        : control_(std::move(control)), area_(std::move(area)) {}
+
+    // LogRing — public interface
+
+    /// Write an empty management structure (the monitor AP's start-up step).
+    void initialise();
+
+    /// Append one packet record, overwriting the oldest records if needed.
+    /// Never waits. @return false only when the record is bigger than the
+    /// whole area (counted as too big).
+    bool append(const RecordHeader& header, std::span<const std::byte> slice);
+
+    /// Count a packet that matched a rule (whether or not its record survives).
+    void count_match() { bump(control::kPacketsMatched); }
+
+    /// The capacity in bytes.
+    std::uint64_t capacity() const { return area_.size(); }
+    /// A control field (see record_format.h).
+    std::uint64_t field(std::uint32_t offset) const { return control_.load<std::uint64_t>(offset); }
+
+private:
+    void bump(std::uint32_t offset) { control_.store<std::uint64_t>(offset, field(offset) + 1); }
+    // Advance the read position past whole records until `bytes` are free.
+    void make_room(std::uint64_t bytes);
+
+    MappedRegion control_;
+    MappedRegion area_;
+};
+
+}  // namespace capture

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// MappedRegion: a virtual range of an address space, resolved once for fast access.
+// Part of the packet acquisition part (preceding OS kernel).
+//
+// The log area is the monitor AP's memory, reached through the mappings
+// copied into the receive-processing address space (solution 2). Walking
+// the page table for every byte of every copy would make step (A) slow, so
+// at start-up the range is translated page by page once -- a software TLB --
+// and each access afterwards is one or two memcpys. The translation stays
+// valid until the stop system call restores the address space, and nothing
+// else changes those mappings in between.
+//
+// Chapter: chapters/05-packet-acquisition.rst.
+#pragma once
+
+#include <cstdint>
+#include <cstring>
+#include <optional>
+#include <span>
+#include <vector>
+
+#include "twinos/machine/address_space.h"
+
+namespace capture {
+
+/// A page-aligned virtual range, translated once.
+class MappedRegion {
+public:
+    MappedRegion() = default;
+
+    /// Translate [start, start + bytes) of `space` for writing.
+    /// @return nothing when any page is missing or read-only.
+    static std::optional<MappedRegion> map(const twinos::machine::AddressSpace& space,
+                                           twinos::machine::PhysicalMemory& memory,
+                                           twinos::machine::VirtAddr start, std::uint64_t bytes);
+
+    /// Bytes in the region.
+    std::uint64_t size() const { return size_; }
+
+    /// Copy `in` to offset `at`. @pre it fits.
+    void write(std::uint64_t at, std::span<const std::byte> in) {
+        std::size_t done = 0;
+        while (done < in.size()) {
+            const std::uint64_t pos = at + done;
+            const std::size_t chunk = std::min<std::size_t>(in.size() - done, kPage - pos % kPage);
+            std::memcpy(pages_[pos / kPage] + pos % kPage, in.data() + done, chunk);
+            done += chunk;
+        }
+    }
+    /// Copy to `out` from offset `at`. @pre it fits.
+    void read(std::uint64_t at, std::span<std::byte> out) const {
+        std::size_t done = 0;
+        while (done < out.size()) {
+            const std::uint64_t pos = at + done;
+            const std::size_t chunk = std::min<std::size_t>(out.size() - done, kPage - pos % kPage);
+            std::memcpy(out.data() + done, pages_[pos / kPage] + pos % kPage, chunk);
+            done += chunk;
+        }
+    }
+    /// Little-endian integer at `at`.
+    template <typename T>
+    T load(std::uint64_t at) const {
+        std::byte b[sizeof(T)];
+        read(at, b);
+        T v = 0;
+        for (std::size_t i = sizeof(T); i-- > 0;)
+            v = static_cast<T>(v << 8 | std::to_integer<T>(b[i]));
+        return v;
+    }
+    /// Store `v` little-endian at `at`.
+    template <typename T>
+    void store(std::uint64_t at, T v) {
+        std::byte b[sizeof(T)];
+        for (std::size_t i = 0; i < sizeof(T); ++i)
+            b[i] = std::byte(static_cast<std::uint64_t>(v) >> (8 * i));
+        write(at, b);
+    }
+
+private:
+    static constexpr std::uint64_t kPage = twinos::machine::kPageSize;
+    std::vector<std::byte*> pages_;
+    std::uint64_t size_ = 0;
+};
+
+}  // namespace capture
