@@ -27,7 +27,7 @@ primary_domain = "cpp"
 highlight_language = "cpp"
 
 # Breathe's "#include" line links to Doxygen file pages we do not render.
-nitpick_ignore_regex = [("std:ref", r".*_8h")]
+nitpick_ignore_regex = [("std:ref", r".*_8h(_source)?")]
 # Namespaces are documented through their groups, not as pages of their own.
 nitpick_ignore = [("cpp:identifier", ns) for ns in
                   ("twinos", "machine", "os", "cli", "capture", "pseudonic", "monitor", "std",

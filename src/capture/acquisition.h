@@ -57,8 +57,12 @@ public:
     static constexpr std::uint32_t kSysInit = 500;
     static constexpr std::uint32_t kSysSetRules = 501;  ///< See the file comment.
     static constexpr std::uint32_t kSysStop = 502;      ///< See the file comment.
-    /// Linux errno values returned (negated) by the system calls.
-    static constexpr std::int64_t kEINVAL = 22, kEBUSY = 16, kEFAULT = 14;
+    /// Linux errno: invalid argument (returned negated).
+    static constexpr std::int64_t kEINVAL = 22;
+    /// Linux errno: already running.
+    static constexpr std::int64_t kEBUSY = 16;
+    /// Linux errno: an address not mapped in the caller.
+    static constexpr std::int64_t kEFAULT = 14;
 
     /// Attach to `pnic` in the preceding OS `host` and register the system calls.
     Acquisition(twinos::os::Kernel& host, twinos::machine::Machine& machine,

@@ -30,7 +30,7 @@ void LogRing::make_room(std::uint64_t bytes) {
         }
         read += length;
     }
-    control_.store<std::uint64_t>(control::kReadPos, read);
+    set(control::kReadPos, read);
 }
 // [/capture:make-room]
 

@@ -21,6 +21,7 @@
 // Paper: §3.2 problem 3. Chapter: chapters/05-packet-acquisition.rst.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <span>
 
@@ -52,16 +53,27 @@ public:
 
     /// The capacity in bytes.
     std::uint64_t capacity() const { return area_.size(); }
-    /// A control field (see record_format.h).
-    std::uint64_t field(std::uint32_t offset) const { return control_.load<std::uint64_t>(offset); }
+    /// A control field (see record_format.h). The writer keeps its own
+    /// copy of the fields only it writes; the read position, which the
+    /// reader moves too, always comes from the structure itself.
+    std::uint64_t field(std::uint32_t offset) const {
+        return offset == control::kReadPos ? control_.load<std::uint64_t>(offset)
+                                           : cache_[offset / 8];
+    }
 
 private:
-    void bump(std::uint32_t offset) { control_.store<std::uint64_t>(offset, field(offset) + 1); }
+    /// Set a field in the structure (and the writer's copy).
+    void set(std::uint32_t offset, std::uint64_t value) {
+        cache_[offset / 8] = value;
+        control_.store<std::uint64_t>(offset, value);
+    }
+    void bump(std::uint32_t offset) { set(offset, field(offset) + 1); }
     // Advance the read position past whole records until `bytes` are free.
     void make_room(std::uint64_t bytes);
 
     MappedRegion control_;
     MappedRegion area_;
+    std::array<std::uint64_t, control::kBytes / 8> cache_{};
 };
 
 }  // namespace capture

@@ -13,6 +13,7 @@
 // Chapter: chapters/05-packet-acquisition.rst.
 #pragma once
 
+#include <bit>
 #include <cstdint>
 #include <cstring>
 #include <optional>
@@ -39,6 +40,10 @@ public:
 
     /// Copy `in` to offset `at`. @pre it fits.
     void write(std::uint64_t at, std::span<const std::byte> in) {
+        if (at % kPage + in.size() <= kPage) {  // the common case: one page, one memcpy
+            if (!in.empty()) std::memcpy(pages_[at / kPage] + at % kPage, in.data(), in.size());
+            return;
+        }
         std::size_t done = 0;
         while (done < in.size()) {
             const std::uint64_t pos = at + done;
@@ -49,6 +54,10 @@ public:
     }
     /// Copy to `out` from offset `at`. @pre it fits.
     void read(std::uint64_t at, std::span<std::byte> out) const {
+        if (at % kPage + out.size() <= kPage) {
+            if (!out.empty()) std::memcpy(out.data(), pages_[at / kPage] + at % kPage, out.size());
+            return;
+        }
         std::size_t done = 0;
         while (done < out.size()) {
             const std::uint64_t pos = at + done;

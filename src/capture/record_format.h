@@ -32,43 +32,48 @@
 // Paper: §3.2 problem 3. Chapter: chapters/05-packet-acquisition.rst.
 #pragma once
 
+#include <array>
+#include <bit>
+#include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace capture {
 
 // [capture:layout]
 /// Management structure field offsets.
 namespace control {
-inline constexpr std::uint32_t kMagic = 0;
-inline constexpr std::uint32_t kVersion = 4;
-inline constexpr std::uint32_t kCapacity = 8;
-inline constexpr std::uint32_t kWritePos = 16;
-inline constexpr std::uint32_t kReadPos = 24;
-inline constexpr std::uint32_t kNextSequence = 32;
-inline constexpr std::uint32_t kRecordsWritten = 40;
-inline constexpr std::uint32_t kRecordsOverwritten = 48;
-inline constexpr std::uint32_t kPacketsMatched = 56;
-inline constexpr std::uint32_t kTooBig = 64;
-inline constexpr std::uint32_t kBytes = 72;
-inline constexpr std::uint32_t kMagicValue = 0x474c5754;  // "TWLG" little-endian
-inline constexpr std::uint32_t kVersionValue = 1;
+inline constexpr std::uint32_t kMagic = 0;                ///< "TWLG", to recognise the structure.
+inline constexpr std::uint32_t kVersion = 4;              ///< Layout version.
+inline constexpr std::uint32_t kCapacity = 8;             ///< Bytes in the log area.
+inline constexpr std::uint32_t kWritePos = 16;            ///< Monotonic write position.
+inline constexpr std::uint32_t kReadPos = 24;             ///< Monotonic read position.
+inline constexpr std::uint32_t kNextSequence = 32;        ///< Sequence number of the next record.
+inline constexpr std::uint32_t kRecordsWritten = 40;      ///< Records ever written.
+inline constexpr std::uint32_t kRecordsOverwritten = 48;  ///< Records overwritten unread.
+inline constexpr std::uint32_t kPacketsMatched = 56;      ///< Packets a rule accepted.
+inline constexpr std::uint32_t kTooBig = 64;              ///< Records too big for the whole area.
+inline constexpr std::uint32_t kBytes = 72;               ///< Size of the structure.
+inline constexpr std::uint32_t kMagicValue =
+    0x474c5754;  ///< The magic, as a little-endian word.  // "TWLG" little-endian
+inline constexpr std::uint32_t kVersionValue = 1;  ///< This layout.
 }  // namespace control
 
 /// Record field offsets.
 namespace record {
-inline constexpr std::uint32_t kLength = 0;
-inline constexpr std::uint32_t kType = 4;
-inline constexpr std::uint32_t kDirection = 6;
-inline constexpr std::uint32_t kRuleId = 7;
-inline constexpr std::uint32_t kSequence = 8;
-inline constexpr std::uint32_t kTimestamp = 16;
-inline constexpr std::uint32_t kOriginalLength = 24;
-inline constexpr std::uint32_t kCapturedLength = 28;
-inline constexpr std::uint32_t kSliceOffset = 32;
-inline constexpr std::uint32_t kHeaderBytes = 40;
-inline constexpr std::uint16_t kTypePacket = 1;
-inline constexpr std::uint16_t kTypePadding = 2;
-inline constexpr std::uint32_t kAlignment = 8;
+inline constexpr std::uint32_t kLength = 0;      ///< Record length, header and padding included.
+inline constexpr std::uint32_t kType = 4;        ///< kTypePacket or kTypePadding.
+inline constexpr std::uint32_t kDirection = 6;   ///< 0 received, 1 transmitted.
+inline constexpr std::uint32_t kRuleId = 7;      ///< The rule that matched.
+inline constexpr std::uint32_t kSequence = 8;    ///< Sequence number.
+inline constexpr std::uint32_t kTimestamp = 16;  ///< Simulated nanoseconds.
+inline constexpr std::uint32_t kOriginalLength = 24;  ///< The packet's length.
+inline constexpr std::uint32_t kCapturedLength = 28;  ///< The slice's length.
+inline constexpr std::uint32_t kSliceOffset = 32;     ///< Where the slice starts in the packet.
+inline constexpr std::uint32_t kHeaderBytes = 40;     ///< Header size; the slice follows.
+inline constexpr std::uint16_t kTypePacket = 1;       ///< A packet record.
+inline constexpr std::uint16_t kTypePadding = 2;      ///< Padding up to the end of the area.
+inline constexpr std::uint32_t kAlignment = 8;        ///< Records start on multiples of this.
 }  // namespace record
 // [/capture:layout]
 
@@ -88,6 +93,28 @@ struct RecordHeader {
     Direction direction = Direction::Rx;  ///< Received or transmitted.
     std::uint8_t rule_id = 0;             ///< The rule that matched.
 };
+
+/// A record header exactly as it lies in the ring (little-endian hosts copy
+/// it in one go; see `encode_header`).
+struct RawRecordHeader {
+    std::uint32_t length;           ///< Record length.
+    std::uint16_t type;             ///< Record type.
+    std::uint8_t direction;         ///< Direction.
+    std::uint8_t rule_id;           ///< Rule id.
+    std::uint64_t sequence;         ///< Sequence number.
+    std::uint64_t timestamp_ns;     ///< Timestamp (ns).
+    std::uint32_t original_length;  ///< Original length.
+    std::uint32_t captured_length;  ///< Captured length.
+    std::uint32_t slice_offset;     ///< Slice offset.
+    std::uint32_t reserved;         ///< Zero.
+};
+static_assert(sizeof(RawRecordHeader) == record::kHeaderBytes, "the layout has no holes");
+
+/// The 40 header bytes of a packet record, little-endian.
+std::array<std::byte, record::kHeaderBytes> encode_header(const RecordHeader& h,
+                                                          std::uint32_t length,
+                                                          std::uint64_t sequence,
+                                                          std::uint32_t captured);
 
 /// Bytes a record with a `captured`-byte slice occupies in the ring.
 constexpr std::uint64_t record_bytes(std::uint64_t captured) {

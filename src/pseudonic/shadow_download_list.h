@@ -50,8 +50,8 @@ public:
     /// One DPD of the chain last shadowed: the driver's address and its
     /// fragments (bus address, length), all checked.
     struct ChainEntry {
-        std::uint32_t driver_dpd;
-        std::vector<std::pair<std::uint32_t, std::uint32_t>> fragments;
+        std::uint32_t driver_dpd;                                        ///< The driver\'s DPD.
+        std::vector<std::pair<std::uint32_t, std::uint32_t>> fragments;  ///< (bus address, length).
     };
     /// The chain `shadow_chain` last accepted, in order.
     const std::vector<ChainEntry>& last_chain() const { return last_chain_; }
