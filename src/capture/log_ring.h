@@ -74,6 +74,7 @@ private:
     MappedRegion control_;
     MappedRegion area_;
     std::array<std::uint64_t, control::kBytes / 8> cache_{};
+    std::uint64_t write_offset_ = 0;  // write position % capacity, kept without dividing
 };
 
 }  // namespace capture

@@ -18,31 +18,35 @@ bool LogRing::append(const RecordHeader& h, std::span<const std::byte> slice) {
         return false;
     }
     // A record never straddles the end: fill the rest with padding first.
+    // (write_offset_ is the write position modulo the capacity, kept as we
+    // go: a 64-bit division per packet would cost more than the copy.)
     std::uint64_t write = field(control::kWritePos);
-    const std::uint64_t tail = capacity - write % capacity;
+    const std::uint64_t tail = capacity - write_offset_;
     if (length > tail) {
         make_room(tail);
-        area_.store<std::uint32_t>(write % capacity + record::kLength,
+        area_.store<std::uint32_t>(write_offset_ + record::kLength,
                                    static_cast<std::uint32_t>(tail));
-        area_.store<std::uint16_t>(write % capacity + record::kType, record::kTypePadding);
+        area_.store<std::uint16_t>(write_offset_ + record::kType, record::kTypePadding);
         write += tail;
+        write_offset_ = 0;
         set(control::kWritePos, write);
     }
     make_room(length);
-    // The header, then the slice, then zeros up to the alignment.
-    const std::uint64_t at = write % capacity;
+    // The header, the slice, and zeros up to the alignment.
+    const std::uint64_t at = write_offset_;
     const std::uint64_t sequence = field(control::kNextSequence);
     const auto header = encode_header(h, static_cast<std::uint32_t>(length), sequence,
                                       static_cast<std::uint32_t>(slice.size()));
+    // The record's last 8-byte word holds all its padding: zero that word
+    // first, then lay the header and the slice over the record.
+    area_.store<std::uint64_t>(at + length - record::kAlignment, 0);
     area_.write(at, header);
     area_.write(at + record::kHeaderBytes, slice);
-    const std::array<std::byte, record::kAlignment> zeros{};
-    const std::uint64_t pad = length - record::kHeaderBytes - slice.size();
-    area_.write(at + record::kHeaderBytes + slice.size(), std::span(zeros).first(pad));
     // Publish: the record counts once the write position has passed it.
     set(control::kNextSequence, sequence + 1);
     bump(control::kRecordsWritten);
     set(control::kWritePos, write + length);
+    write_offset_ = at + length == capacity ? 0 : at + length;
     return true;
 }
 

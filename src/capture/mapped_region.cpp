@@ -16,6 +16,11 @@ std::optional<MappedRegion> MappedRegion::map(const AddressSpace& space, Physica
         if (!t.ok()) return std::nullopt;
         region.pages_.push_back(memory.span(t.addr, kPage).data());
     }
+    bool in_a_row = !region.pages_.empty();
+    for (std::size_t i = 1; i < region.pages_.size() && in_a_row; ++i) {
+        in_a_row = region.pages_[i] == region.pages_[0] + i * kPage;
+    }
+    if (in_a_row) region.contiguous_ = region.pages_[0];
     return region;
 }
 

@@ -8,11 +8,14 @@
 // at start-up the range is translated page by page once -- a software TLB --
 // and each access afterwards is one or two memcpys. The translation stays
 // valid until the stop system call restores the address space, and nothing
-// else changes those mappings in between.
+// else changes those mappings in between. When the frames behind the range
+// happen to be consecutive -- the kernel hands out fresh frames in order --
+// the whole range is one host pointer and an access is a single memcpy.
 //
 // Chapter: chapters/05-packet-acquisition.rst.
 #pragma once
 
+#include <array>
 #include <bit>
 #include <cstdint>
 #include <cstring>
@@ -40,7 +43,11 @@ public:
 
     /// Copy `in` to offset `at`. @pre it fits.
     void write(std::uint64_t at, std::span<const std::byte> in) {
-        if (at % kPage + in.size() <= kPage) {  // the common case: one page, one memcpy
+        if (contiguous_ != nullptr) {  // the pages lie in a row: one memcpy
+            if (!in.empty()) std::memcpy(contiguous_ + at, in.data(), in.size());
+            return;
+        }
+        if (at % kPage + in.size() <= kPage) {  // within one page: one memcpy
             if (!in.empty()) std::memcpy(pages_[at / kPage] + at % kPage, in.data(), in.size());
             return;
         }
@@ -54,6 +61,10 @@ public:
     }
     /// Copy to `out` from offset `at`. @pre it fits.
     void read(std::uint64_t at, std::span<std::byte> out) const {
+        if (contiguous_ != nullptr) {
+            if (!out.empty()) std::memcpy(out.data(), contiguous_ + at, out.size());
+            return;
+        }
         if (at % kPage + out.size() <= kPage) {
             if (!out.empty()) std::memcpy(out.data(), pages_[at / kPage] + at % kPage, out.size());
             return;
@@ -66,9 +77,26 @@ public:
             done += chunk;
         }
     }
+    /// Copy a fixed-size block (a record header) to offset `at`. @pre it fits.
+    template <std::size_t N>
+    void write(std::uint64_t at, const std::array<std::byte, N>& in) {
+        if (contiguous_ != nullptr) {
+            std::memcpy(contiguous_ + at, in.data(), N);  // constant size: inlined
+            return;
+        }
+        write(at, std::span<const std::byte>(in));
+    }
+
     /// Little-endian integer at `at`.
     template <typename T>
     T load(std::uint64_t at) const {
+        if constexpr (std::endian::native == std::endian::little) {
+            if (contiguous_ != nullptr) {  // one aligned-size move, no call
+                T v;
+                std::memcpy(&v, contiguous_ + at, sizeof v);
+                return v;
+            }
+        }
         std::byte b[sizeof(T)];
         read(at, b);
         T v = 0;
@@ -79,6 +107,12 @@ public:
     /// Store `v` little-endian at `at`.
     template <typename T>
     void store(std::uint64_t at, T v) {
+        if constexpr (std::endian::native == std::endian::little) {
+            if (contiguous_ != nullptr) {
+                std::memcpy(contiguous_ + at, &v, sizeof v);
+                return;
+            }
+        }
         std::byte b[sizeof(T)];
         for (std::size_t i = 0; i < sizeof(T); ++i)
             b[i] = std::byte(static_cast<std::uint64_t>(v) >> (8 * i));
@@ -88,6 +122,7 @@ public:
 private:
     static constexpr std::uint64_t kPage = twinos::machine::kPageSize;
     std::vector<std::byte*> pages_;
+    std::byte* contiguous_ = nullptr;  // set when every page follows the one before
     std::uint64_t size_ = 0;
 };
 
