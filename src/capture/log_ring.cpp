@@ -16,11 +16,10 @@ void LogRing::initialise() {
 }
 
 // [capture:make-room]
-void LogRing::make_room(std::uint64_t bytes) {
+void LogRing::overwrite_oldest(std::uint64_t bytes) {
     const std::uint64_t capacity = area_.size();
     std::uint64_t read = field(control::kReadPos);
     const std::uint64_t write = field(control::kWritePos);
-    if (capacity - (write - read) >= bytes) return;  // the reader keeps up: nothing to do
     // Problem 3: the writer never waits. The oldest unread records go,
     // whole, and each packet record lost is counted.
     while (capacity - (write - read) < bytes) {

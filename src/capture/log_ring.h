@@ -69,7 +69,13 @@ private:
     }
     void bump(std::uint32_t offset) { set(offset, field(offset) + 1); }
     // Advance the read position past whole records until `bytes` are free.
-    void make_room(std::uint64_t bytes);
+    void make_room(std::uint64_t bytes) {
+        // The common case, inline: the reader keeps up and there is room.
+        if (area_.size() - (field(control::kWritePos) - field(control::kReadPos)) >= bytes) return;
+        overwrite_oldest(bytes);
+    }
+    // The rare case: drop the oldest whole records until `bytes` are free.
+    void overwrite_oldest(std::uint64_t bytes);
 
     MappedRegion control_;
     MappedRegion area_;
