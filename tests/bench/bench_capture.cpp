@@ -13,6 +13,7 @@
 #include <memory>
 #include <vector>
 
+#include "../common/compile_filter.h"
 #include "capture/bpf.h"
 #include "capture/log_reader.h"
 #include "capture/log_ring.h"
@@ -115,21 +116,6 @@ void BM_Memcpy(benchmark::State& state) {
 BENCHMARK(BM_RingCopy) FIG7_SIZES;
 BENCHMARK(BM_Memcpy) FIG7_SIZES;
 
-capture::bpf::Program compile(const char* expr) {
-    pcap_t* dead = pcap_open_dead(DLT_EN10MB, 262144);
-    bpf_program raw{};
-    capture::bpf::Program p;
-    if (pcap_compile(dead, &raw, expr, 1, PCAP_NETMASK_UNKNOWN) == 0) {
-        for (u_int i = 0; i < raw.bf_len; ++i) {
-            p.push_back(
-                {raw.bf_insns[i].code, raw.bf_insns[i].jt, raw.bf_insns[i].jf, raw.bf_insns[i].k});
-        }
-        pcap_freecode(&raw);
-    }
-    pcap_close(dead);
-    return p;
-}
-
 std::vector<std::byte> udp_frame() {
     std::vector<std::byte> f;
     twinos::net::build_udp_frame(f, {{2, 0, 0, 0, 0, 1}, 0x0a000001, 7},
@@ -139,7 +125,7 @@ std::vector<std::byte> udp_frame() {
 }
 
 void BM_BpfTcpPort80(benchmark::State& state) {
-    const auto program = compile("tcp port 80");
+    const auto program = twinos::test::compile_filter("tcp port 80");
     const auto frame = udp_frame();
     std::uint64_t executed = 0;
     timed(state, [&] {
@@ -169,7 +155,7 @@ void BM_CaptureWithReaderKeepingUp(benchmark::State& state) {
     Ring r;
     const auto frame = udp_frame();
     const std::vector<std::byte> slice(1514, std::byte{1});
-    const auto program = compile("udp");
+    const auto program = twinos::test::compile_filter("udp");
     capture::RecordHeader h;
     std::uint64_t n = 0, drained = 0;
     timed(state, [&] {

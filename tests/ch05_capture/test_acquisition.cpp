@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 #include <pcap/pcap.h>
 
+#include "../common/compile_filter.h"
 #include "ring_fixture.h"
 
 namespace twinos::test {
@@ -23,21 +24,6 @@ std::vector<Logged> read_all(CaptureBench& b) {
         out.push_back({h, {s.begin(), s.end()}});
     });
     return out;
-}
-
-bpf::Program compile(const std::string& expr) {
-    pcap_t* dead = pcap_open_dead(DLT_EN10MB, 262144);
-    bpf_program raw{};
-    bpf::Program p;
-    EXPECT_EQ(pcap_compile(dead, &raw, expr.c_str(), 1, PCAP_NETMASK_UNKNOWN), 0)
-        << pcap_geterr(dead);
-    for (u_int i = 0; i < raw.bf_len; ++i) {
-        p.push_back(
-            {raw.bf_insns[i].code, raw.bf_insns[i].jt, raw.bf_insns[i].jf, raw.bf_insns[i].k});
-    }
-    pcap_freecode(&raw);
-    pcap_close(dead);
-    return p;
 }
 
 TEST(Acquisition, InitCopiesTheApsMappingsAndStopRestoresTheSpaceExactly) {
@@ -111,7 +97,7 @@ TEST(Acquisition, TheFrameIsLoggedBeforeTheDriverSeesIt) {
 TEST(Acquisition, FiltersAndSlicesChooseWhatIsLogged) {
     CaptureBench b;
     // Only IPv4 UDP, 20 bytes from offset 14 (the IP header); the rest not at all.
-    EXPECT_EQ(b.set_rules({CopyRule{5, compile("ip and udp"), 14, 20}}), "");
+    EXPECT_EQ(b.set_rules({CopyRule{5, compile_filter("ip and udp"), 14, 20}}), "");
     std::vector<std::byte> udp;
     net::build_udp_frame(udp, {{2, 0, 0, 0, 0, 1}, 0x0a000001, 7}, {b.mac(), 0x0a000002, 9},
                          std::vector<std::byte>(30), 1);
@@ -132,7 +118,7 @@ TEST(Acquisition, FiltersAndSlicesChooseWhatIsLogged) {
 
 TEST(Acquisition, ABadTableIsRefusedWithItsReasonAndTheOldOneStays) {
     CaptureBench b;
-    ASSERT_EQ(b.set_rules({CopyRule{1, compile("udp"), 0, 64}}), "");
+    ASSERT_EQ(b.set_rules({CopyRule{1, compile_filter("udp"), 0, 64}}), "");
     RuleTable bad = {
         CopyRule{2, bpf::accept_all(), 0, 64},
         CopyRule{3,
@@ -148,9 +134,9 @@ TEST(Acquisition, ABadTableIsRefusedWithItsReasonAndTheOldOneStays) {
 TEST(Acquisition, RuleSwapsAreWholeNoPacketIsJudgedByHalfATable) {
     CaptureBench b;
     // Table A: ids 1 (small frames) and 2 (everything). Table B: ids 3 and 4.
-    const RuleTable a = {CopyRule{1, compile("len < 200"), 0, 32},
+    const RuleTable a = {CopyRule{1, compile_filter("len < 200"), 0, 32},
                          CopyRule{2, bpf::accept_all(), 0, 32}};
-    const RuleTable bt = {CopyRule{3, compile("len < 200"), 0, 32},
+    const RuleTable bt = {CopyRule{3, compile_filter("len < 200"), 0, 32},
                           CopyRule{4, bpf::accept_all(), 0, 32}};
     ASSERT_EQ(b.set_rules(a), "");
     for (int i = 0; i < 400; ++i) {

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "../common/compile_filter.h"
 #include "capture/bpf.h"
 
 namespace twinos::test {
@@ -113,20 +114,6 @@ bool expected_refusal(const std::string& expr, const Program& p) {
            why.find("ancillary") != std::string::npos;
 }
 
-// Compile `expr` for `linktype`/`snaplen` with libpcap; empty on failure.
-Program compile(const std::string& expr, int linktype, int snaplen, bpf_program& raw) {
-    pcap_t* dead = pcap_open_dead(linktype, snaplen);
-    Program p;
-    if (pcap_compile(dead, &raw, expr.c_str(), 1, PCAP_NETMASK_UNKNOWN) == 0) {
-        for (u_int i = 0; i < raw.bf_len; ++i) {
-            p.push_back(
-                {raw.bf_insns[i].code, raw.bf_insns[i].jt, raw.bf_insns[i].jf, raw.bf_insns[i].k});
-        }
-    }
-    pcap_close(dead);
-    return p;
-}
-
 // Run our interpreter and libpcap's on every packet of `file`; count disagreements.
 std::size_t differ(const Program& ours, const bpf_program& theirs, const fs::path& file,
                    std::size_t& packets) {
@@ -162,7 +149,8 @@ TEST(BpfDifferential, EveryApplyExpressionAgreesWithLibpcapOnItsCaptureFile) {
         const int linktype = pcap_datalink(p), snaplen = pcap_snapshot(p);
         pcap_close(p);
         bpf_program raw{};
-        const Program ours = compile(block["expr"].get<std::string>(), linktype, snaplen, raw);
+        const Program ours =
+            compile_filter(block["expr"].get<std::string>(), linktype, snaplen, &raw);
         if (ours.empty()) continue;  // newer than the installed libpcap
         ++compiled;
         const std::string expr = block["expr"].get<std::string>();
@@ -198,7 +186,7 @@ TEST(BpfDifferential, EthernetAcceptExpressionsAgreeWithLibpcapOnRealTraffic) {
         for (const auto& alias : block["aliases"]) {
             bpf_program raw{};
             const std::string expr = alias.get<std::string>();
-            const Program ours = compile(expr, DLT_EN10MB, 262144, raw);
+            const Program ours = compile_filter(expr, DLT_EN10MB, 262144, &raw);
             if (ours.empty()) continue;
             ++compiled;
             SCOPED_TRACE(expr);
