@@ -1,0 +1,260 @@
+// SPDX-License-Identifier: MIT
+// Chapter 6 tests: the output formats -- read back by libpcap, byte for byte.
+#include <gtest/gtest.h>
+#include <pcap/pcap.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <csignal>
+#include <filesystem>
+#include <fstream>
+
+#include "monitor/log_writer.h"
+#include "monitor/packet_summary.h"
+#include "monitor/pcapng_writer.h"
+#include "twinos/net/packet.h"
+
+namespace twinos::test {
+namespace {
+
+namespace fs = std::filesystem;
+using capture::Direction;
+using capture::RecordHeader;
+
+fs::path temp_file(const std::string& name) {
+    return fs::temp_directory_path() / ("twinos-test-" + std::to_string(getpid()) + "-" + name);
+}
+
+struct Packet {
+    RecordHeader header;
+    std::vector<std::byte> bytes;
+    std::int64_t time_ns;
+};
+
+std::vector<Packet> sample_packets() {
+    std::vector<Packet> out;
+    for (int i = 0; i < 50; ++i) {
+        Packet p;
+        p.bytes.resize(14 + (i * 37) % 1500);
+        for (std::size_t k = 0; k < p.bytes.size(); ++k) p.bytes[k] = std::byte(i + k);
+        p.header.original_length = static_cast<std::uint32_t>(p.bytes.size() + (i % 3) * 100);
+        p.header.captured_length = static_cast<std::uint32_t>(p.bytes.size());
+        p.header.direction = i % 4 == 0 ? Direction::Tx : Direction::Rx;
+        p.time_ns = 1'700'000'000'000'000'000ll + i * 1'234'567ll;
+        out.push_back(std::move(p));
+    }
+    return out;
+}
+
+// Read `path` with libpcap at nanosecond precision.
+std::vector<Packet> read_back(const fs::path& path, int& snaplen) {
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t* p =
+        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
+    EXPECT_NE(p, nullptr) << err;
+    std::vector<Packet> out;
+    if (p == nullptr) return out;
+    snaplen = pcap_snapshot(p);
+    pcap_pkthdr* h;
+    const u_char* data;
+    int r;
+    while ((r = pcap_next_ex(p, &h, &data)) == 1) {
+        Packet k;
+        k.bytes.assign(reinterpret_cast<const std::byte*>(data),
+                       reinterpret_cast<const std::byte*>(data) + h->caplen);
+        k.header.original_length = h->len;
+        k.time_ns = static_cast<std::int64_t>(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec;
+        out.push_back(std::move(k));
+    }
+    EXPECT_EQ(r, PCAP_ERROR_BREAK) << pcap_geterr(p);  // a clean end, not an error
+    pcap_close(p);
+    return out;
+}
+
+void expect_same(const std::vector<Packet>& written, const std::vector<Packet>& read) {
+    ASSERT_EQ(read.size(), written.size());
+    for (std::size_t i = 0; i < read.size(); ++i) {
+        EXPECT_EQ(read[i].bytes, written[i].bytes) << i;
+        EXPECT_EQ(read[i].header.original_length, written[i].header.original_length) << i;
+        EXPECT_EQ(read[i].time_ns, written[i].time_ns) << i;
+    }
+}
+
+TEST(PcapOutput, LibpcapReadsBackEveryPacketWithNanosecondTimes) {
+    const fs::path path = temp_file("a.pcap");
+    const auto packets = sample_packets();
+    auto writer = monitor::open_writer(monitor::Format::Pcap, path, 1536);
+    for (const Packet& p : packets) writer->write(p.header, p.bytes, p.time_ns, 0);
+    writer->finish({packets.size(), 0, packets.size()});
+    int snaplen = 0;
+    expect_same(packets, read_back(path, snaplen));
+    EXPECT_EQ(snaplen, 1536);
+    fs::remove(path);
+}
+
+// Every block of a pcapng file: (type, body).
+std::vector<std::pair<std::uint32_t, std::vector<std::byte>>> blocks(const fs::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> all((std::istreambuf_iterator<char>(in)), {});
+    std::vector<std::pair<std::uint32_t, std::vector<std::byte>>> out;
+    auto u32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<std::uint8_t>(all[at + i]);
+        return v;
+    };
+    for (std::size_t at = 0; at + 12 <= all.size();) {
+        const std::uint32_t type = u32(at), length = u32(at + 4);
+        EXPECT_EQ(length % 4, 0u);
+        EXPECT_EQ(u32(at + length - 4), length) << "trailer length";
+        out.emplace_back(type, std::vector<std::byte>(
+                                   reinterpret_cast<std::byte*>(all.data() + at + 8),
+                                   reinterpret_cast<std::byte*>(all.data() + at + length - 4)));
+        at += length;
+    }
+    return out;
+}
+
+// The value of option `code` in an options list starting at `at` of `body`.
+std::optional<std::uint64_t> option(const std::vector<std::byte>& body, std::size_t at,
+                                    std::uint16_t code) {
+    while (at + 4 <= body.size()) {
+        const auto c = std::to_integer<std::uint16_t>(body[at]) |
+                       std::to_integer<std::uint16_t>(body[at + 1]) << 8;
+        const auto n = std::to_integer<std::uint16_t>(body[at + 2]) |
+                       std::to_integer<std::uint16_t>(body[at + 3]) << 8;
+        if (c == 0) break;
+        if (c == code) {
+            std::uint64_t v = 0;
+            for (int i = n - 1; i >= 0; --i)
+                v = v << 8 | std::to_integer<std::uint64_t>(body[at + 4 + i]);
+            return v;
+        }
+        at += 4 + (n + 3) / 4 * 4;
+    }
+    return std::nullopt;
+}
+
+TEST(PcapngOutput, LibpcapReadsItAndTheFlagsDropsAndStatisticsAreThere) {
+    const fs::path path = temp_file("a.pcapng");
+    const auto packets = sample_packets();
+    auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+        writer->write(packets[i].header, packets[i].bytes, packets[i].time_ns, i == 7 ? 5 : 0);
+    }
+    writer->finish({packets.size(), 5, packets.size() + 5});
+    int snaplen = 0;
+    expect_same(packets, read_back(path, snaplen));
+    EXPECT_EQ(snaplen, 1536);
+    const auto all = blocks(path);
+    ASSERT_EQ(all.size(), 2 + packets.size() + 1);  // SHB, IDB, EPBs, ISB
+    EXPECT_EQ(all.front().first, monitor::PcapngWriter::kSectionHeader);
+    EXPECT_EQ(all[1].first, monitor::PcapngWriter::kInterfaceDescription);
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+        const auto& [type, body] = all[2 + i];
+        ASSERT_EQ(type, monitor::PcapngWriter::kEnhancedPacket);
+        const std::size_t options = 20 + (packets[i].bytes.size() + 3) / 4 * 4;
+        EXPECT_EQ(option(body, options, 2), packets[i].header.direction == Direction::Rx ? 1u : 2u);
+        EXPECT_EQ(option(body, options, 4),
+                  i == 7 ? std::optional<std::uint64_t>(5) : std::nullopt);
+    }
+    const auto& [isb, body] = all.back();
+    ASSERT_EQ(isb, monitor::PcapngWriter::kInterfaceStatistics);
+    EXPECT_EQ(option(body, 12, 7), 5u);   // isb_osdrop: records lost to overwrite
+    EXPECT_EQ(option(body, 12, 6), 55u);  // isb_filteraccept: matched
+    fs::remove(path);
+}
+
+TEST(TextOutput, OneLinePerPacketWithItsHeadersAndTheTotals) {
+    const fs::path path = temp_file("a.txt");
+    std::vector<std::byte> udp;
+    net::build_udp_frame(udp, {{2, 0, 0, 0, 0, 1}, 0x0a000001, 7},
+                         {{2, 0, 0, 0, 0, 2}, 0x0a000002, 5001}, std::vector<std::byte>(30), 1);
+    RecordHeader h;
+    h.original_length = static_cast<std::uint32_t>(udp.size());
+    h.rule_id = 3;
+    auto writer = monitor::open_writer(monitor::Format::Text, path, 1536);
+    writer->write(h, udp, 1'700'000'000'000'000'020ll, 0);
+    writer->write(h, std::span(udp).first(20), 1'700'000'000'000'001'000ll, 2);
+    writer->finish({2, 2, 4});
+    std::ifstream in(path);
+    std::string a, b, c, d;
+    std::getline(in, a);
+    std::getline(in, b);
+    std::getline(in, c);
+    std::getline(in, d);
+    EXPECT_EQ(a,
+              "1700000000.000000020 rx 72/72 rule 3 02:00:00:00:00:01 > 02:00:00:00:00:02, IPv4 "
+              "10.0.0.1.7 > 10.0.0.2.5001: UDP, length 30");
+    EXPECT_EQ(b, "# 2 records lost to overwrite");
+    EXPECT_EQ(c,
+              "1700000000.000001000 rx 20/72 rule 3 02:00:00:00:00:01 > 02:00:00:00:00:02, IPv4 "
+              "[|truncated]");
+    EXPECT_EQ(d, "# captured 2, lost 2, matched 4");
+    fs::remove(path);
+}
+
+TEST(PacketSummary, DescribesTheCommonProtocolsAndSaysWhenCutShort) {
+    auto bytes = [](std::initializer_list<int> v) {
+        std::vector<std::byte> b;
+        for (int x : v) b.push_back(std::byte(x));
+        return b;
+    };
+    // ARP request 10.0.0.2 asking for 10.0.0.1, in a VLAN 5 tag.
+    auto arp = bytes({0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 2, 0, 0, 0, 0,  2, 0x81, 0x00, 0x00, 0x05,
+                      0x08, 0x06, 0,    1,    8,    0,    6, 4, 0, 1, 2,  0, 0,    0,    0,    2,
+                      10,   0,    0,    2,    0,    0,    0, 0, 0, 0, 10, 0, 0,    1});
+    EXPECT_EQ(monitor::summarize(arp, 0),
+              "02:00:00:00:00:02 > ff:ff:ff:ff:ff:ff, vlan 5, ARP, Request who-has 10.0.0.1 tell "
+              "10.0.0.2");
+    EXPECT_EQ(monitor::summarize(std::span(arp).first(10), 0), "Ethernet [|truncated]");
+    EXPECT_EQ(monitor::summarize(std::span(arp).subspan(14), 14), "32 bytes from offset 14");
+}
+
+TEST(OutputErrors, AnUncreatableFileIsNamedInTheError) {
+    try {
+        monitor::open_writer(monitor::Format::Pcapng, "/nonexistent-dir/x.pcapng", 64);
+        FAIL() << "no error";
+    } catch (const monitor::WriteError& e) {
+        EXPECT_NE(std::string(e.what()).find("/nonexistent-dir/x.pcapng: cannot create"),
+                  std::string::npos)
+            << e.what();
+    }
+    EXPECT_THROW(monitor::open_writer(monitor::Format::Pcap, "/nonexistent-dir/x.pcap", 64),
+                 monitor::WriteError);
+}
+
+TEST(OutputErrors, AFullDiskLeavesAValidFileUpToTheLastWholePacket) {
+    // A child process whose files may not grow past 200 000 bytes: the
+    // writer hits EFBIG partway, reports it, and the file must still read.
+    const fs::path path = temp_file("full.pcapng");
+    const pid_t child = fork();
+    if (child == 0) {
+        std::signal(SIGXFSZ, SIG_IGN);
+        rlimit limit{200'000, 200'000};
+        setrlimit(RLIMIT_FSIZE, &limit);
+        const auto packets = sample_packets();
+        try {
+            auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
+            for (int round = 0; round < 20; ++round) {
+                for (const Packet& p : packets) writer->write(p.header, p.bytes, p.time_ns, 0);
+            }
+            writer->finish({});
+        } catch (const monitor::WriteError& e) {
+            _exit(std::string(e.what()).find("write failed") != std::string::npos ? 0 : 2);
+        }
+        _exit(1);  // the limit never bit
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    ASSERT_EQ(WEXITSTATUS(status), 0) << "the writer did not report the full disk";
+    int snaplen = 0;
+    const auto read = read_back(path, snaplen);  // no error: a clean end
+    EXPECT_GT(read.size(), 50u);
+    EXPECT_LE(fs::file_size(path), 200'000u);
+    fs::remove(path);
+}
+
+}  // namespace
+}  // namespace twinos::test
