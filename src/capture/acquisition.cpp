@@ -25,13 +25,14 @@ Acquisition::Acquisition(twinos::os::Kernel& host, Machine& machine, pseudonic::
             ++stats_.skipped_errored;  // the driver drops it; so do we
             return;
         }
-        on_frame(Direction::Rx, frame.fragments, frame.status & el3::kUpdLengthMask);
+        on_frame(Direction::Rx, frame.fragments, frame.status & el3::kUpdLengthMask,
+                 frame.wire_time_ns);
     });
     // Transmit: when the pseudo NIC takes the driver's DPD, before the card reads it.
     pnic.set_transmit_observer([this](std::span<const std::pair<std::uint32_t, std::uint32_t>> f) {
         std::uint32_t length = 0;
         for (auto [addr, len] : f) length += len;
-        on_frame(Direction::Tx, f, length);
+        on_frame(Direction::Tx, f, length, machine_.link().wall_time(machine_.clock().now()));
     });
     // [/capture:when]
     register_system_calls();
@@ -95,7 +96,7 @@ std::int64_t Acquisition::stop() {
 // [capture:on-frame]
 void Acquisition::on_frame(Direction direction,
                            std::span<const std::pair<std::uint32_t, std::uint32_t>> fragments,
-                           std::uint32_t length) {
+                           std::uint32_t length, std::int64_t wire_time_ns) {
     ++(direction == Direction::Rx ? stats_.seen_rx : stats_.seen_tx);
     if (!ring_ || !copying_) return;
     // The packet where it lies: in the co-existing OS's buffer. Only a
@@ -128,7 +129,7 @@ void Acquisition::on_frame(Direction direction,
         ring_->count_match();
         const Slice slice = clamp_slice(*rule, length);
         RecordHeader header;
-        header.timestamp_ns = static_cast<std::uint64_t>(machine_.clock().now().count());
+        header.timestamp_ns = static_cast<std::uint64_t>(wire_time_ns);
         header.original_length = length;
         header.captured_length = slice.length;
         header.slice_offset = slice.offset;

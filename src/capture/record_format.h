@@ -24,7 +24,7 @@
 //
 //   0  4  record length (header + slice + padding)   4  2  type (1 packet, 2 padding)
 //   6  1  direction (0 rx, 1 tx)                      7  1  rule id
-//   8  8  sequence number                             16 8  timestamp, ns simulated
+//   8  8  sequence number                             16 8  arrival time, ns since the epoch
 //   24 4  original length                             28 4  captured length
 //   32 4  slice offset                                36 4  reserved (0)
 //   40 .. the slice bytes, then zeros to the next multiple of 8
@@ -66,7 +66,7 @@ inline constexpr std::uint32_t kType = 4;        ///< kTypePacket or kTypePaddin
 inline constexpr std::uint32_t kDirection = 6;   ///< 0 received, 1 transmitted.
 inline constexpr std::uint32_t kRuleId = 7;      ///< The rule that matched.
 inline constexpr std::uint32_t kSequence = 8;    ///< Sequence number.
-inline constexpr std::uint32_t kTimestamp = 16;  ///< Simulated nanoseconds.
+inline constexpr std::uint32_t kTimestamp = 16;  ///< Wire time, ns since the epoch.
 inline constexpr std::uint32_t kOriginalLength = 24;  ///< The packet's length.
 inline constexpr std::uint32_t kCapturedLength = 28;  ///< The slice's length.
 inline constexpr std::uint32_t kSliceOffset = 32;     ///< Where the slice starts in the packet.

@@ -3,6 +3,8 @@
 // Part of the pseudo NIC (preceding OS).
 #include "pseudonic/pseudo_nic.h"
 
+#include "twinos/machine/nic_3c905.h"
+
 namespace pseudonic {
 
 using namespace twinos::machine;
@@ -29,6 +31,7 @@ PseudoNic::PseudoNic(twinos::os::Kernel& host, Machine& machine, const DeviceAss
     machine_.ports().install_trap("pseudonic:" + nic_.name, nic_.ports, guest_, *this);
     // ...and the card's interrupt goes to the preceding OS: step (A).
     host_.set_irq_handler(*nic_.irq, [this](int irq) { card_interrupt(irq); });
+    card_ = dynamic_cast<Nic3c905*>(machine_.device(nic_.name));
     program_card();
 }
 // [/pseudonic:install]

@@ -41,6 +41,10 @@
 #include "twinos/machine/machine.h"
 #include "twinos/os/kernel.h"
 
+namespace twinos::machine {
+class Nic3c905;
+}
+
 namespace pseudonic {
 
 /// What the pseudo NIC has done.
@@ -119,6 +123,7 @@ private:
     twinos::machine::Machine& machine_;
     twinos::machine::DeviceAssignment nic_;
     twinos::machine::OsId guest_;
+    twinos::machine::Nic3c905* card_ = nullptr;  // for its receive timestamps
     Confinement confinement_;
     twinos::os::DmaBuffer storage_;  // shadow lists, in the preceding OS's memory
     std::unique_ptr<ShadowUploadList> upload_;

@@ -3,6 +3,7 @@
 // Part of the pseudo NIC (preceding OS).
 #include "pseudonic/pseudo_nic.h"
 #include "twinos/machine/costs.h"
+#include "twinos/machine/nic_3c905.h"
 
 namespace pseudonic {
 
@@ -30,8 +31,11 @@ void PseudoNic::card_interrupt(int) {
             // Copy each completed shadow's status into the driver's UPD. The
             // frame is in the driver's buffer already: this is the moment,
             // before the driver runs, when the monitor can read it in place.
-            const auto& frames = upload_->publish_completed();
-            for (const UploadedFrame& frame : frames) {
+            auto& frames = upload_->publish_completed();
+            for (UploadedFrame& frame : frames) {
+                if (card_ != nullptr)
+                    frame.wire_time_ns =
+                        card_->receive_time(twinos::machine::PhysAddr{frame.card_upd});
                 if (observer_) observer_(frame);
             }
             counters_.frames_published += frames.size();

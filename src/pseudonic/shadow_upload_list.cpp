@@ -50,7 +50,7 @@ std::optional<Refusal> ShadowUploadList::copy_fragments(std::uint32_t upd, PhysA
 }
 
 // [pseudonic:publish-completed]
-const std::vector<UploadedFrame>& ShadowUploadList::publish_completed() {
+std::vector<UploadedFrame>& ShadowUploadList::publish_completed() {
     published_.clear();
     while (!entries_.empty()) {
         Entry& e = entries_[publish_cursor_];
@@ -62,7 +62,8 @@ const std::vector<UploadedFrame>& ShadowUploadList::publish_completed() {
         memory_.write32(PhysAddr{e.driver_upd + kUpdStatus}, status);
         e.state = State::Published;
         last_status_ = status;
-        UploadedFrame frame{e.driver_upd, status, {}};
+        UploadedFrame frame{
+            e.driver_upd, static_cast<std::uint32_t>(shadow.value()), 0, status, {}};
         for (int i = 0; i < kMaxFragments; ++i) {
             const std::uint32_t length = memory_.read32(shadow + kUpdFragLength + i * 8);
             frame.fragments.emplace_back(memory_.read32(shadow + kUpdFragAddr + i * 8),

@@ -46,8 +46,9 @@ public:
     static constexpr std::uint64_t kControlVa = 0x40000000;
     static constexpr std::uint64_t kAreaVa = 0x40001000;
 
-    explicit CaptureBench(std::uint64_t area_bytes = 1ull << 20, bool init = true)
-        : system(MachineConfig::shared_nic(32ull << 20)) {
+    explicit CaptureBench(std::uint64_t area_bytes = 1ull << 20, bool init = true,
+                          bool promiscuous = false)
+        : system(MachineConfig::shared_nic(32ull << 20), options(promiscuous)) {
         system.twin().machine().link().add_sink(sent);
         system.twin().boot();
         system.twin().run_until(milliseconds(1));
@@ -65,6 +66,11 @@ public:
         });
     }
 
+    static os::TwinOsOptions options(bool promiscuous) {
+        os::TwinOsOptions o;
+        o.nic_driver.promiscuous = promiscuous;
+        return o;
+    }
     Machine& machine() { return system.twin().machine(); }
     os::Kernel& preceding() { return system.twin().kernel(OsId::Preceding); }
     capture::Acquisition& acquisition() { return *system.acquisition(); }

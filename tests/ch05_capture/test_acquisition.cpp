@@ -6,6 +6,7 @@
 
 #include "../common/compile_filter.h"
 #include "ring_fixture.h"
+#include "twinos/edge/pcap_replay.h"
 
 namespace twinos::test {
 namespace {
@@ -81,6 +82,37 @@ TEST(Acquisition, EveryReceivedFrameIsLoggedAsDelivered) {
     }
 }
 
+TEST(Acquisition, ReplayedFramesKeepTheCapturesOwnTimestampsEvenBackwards) {
+    CaptureBench b(1ull << 20, true, true);
+    auto source =
+        edge::PcapReplay::open(std::string(TWINOS_TEST_DATA) + "/pcaps/ethernet/mptcp-v0.pcap");
+    b.machine().link().play(*source, b.machine().clock().now());
+    while (b.machine().link().playing())
+        b.system.twin().run_until(b.machine().link().next_arrival());
+    b.run_for(milliseconds(1));
+    // The oracle: libpcap's own timestamps, in nanoseconds.
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t* p = pcap_open_offline_with_tstamp_precision(
+        (std::string(TWINOS_TEST_DATA) + "/pcaps/ethernet/mptcp-v0.pcap").c_str(),
+        PCAP_TSTAMP_PRECISION_NANO, err);
+    ASSERT_NE(p, nullptr) << err;
+    std::vector<std::uint64_t> want;
+    pcap_pkthdr* h;
+    const u_char* data;
+    while (pcap_next_ex(p, &h, &data) == 1) {
+        want.push_back(static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec);
+    }
+    pcap_close(p);
+    const auto logged = read_all(b);
+    ASSERT_EQ(logged.size(), want.size());
+    std::size_t backwards = 0;
+    for (std::size_t i = 0; i < want.size(); ++i) {
+        EXPECT_EQ(logged[i].header.timestamp_ns, want[i]) << i;
+        if (i > 0 && want[i] < want[i - 1]) ++backwards;
+    }
+    EXPECT_GT(backwards, 0u) << "the file should have a timestamp that goes back";
+}
+
 TEST(Acquisition, TheFrameIsLoggedBeforeTheDriverSeesIt) {
     CaptureBench b;
     LogReader r = b.reader();
@@ -144,7 +176,8 @@ TEST(Acquisition, RuleSwapsAreWholeNoPacketIsJudgedByHalfATable) {
                   test_frame(i % 2 ? 100 : 400, static_cast<std::uint8_t>(i), b.mac()));
     }
     b.run_for(microseconds(5000));
-    const std::uint64_t swap_at = static_cast<std::uint64_t>(b.machine().clock().now().count());
+    const auto swap_at =
+        static_cast<std::uint64_t>(b.machine().link().wall_time(b.machine().clock().now()));
     ASSERT_EQ(b.set_rules(bt), "");
     b.run_for(milliseconds(10));
     const auto logged = read_all(b);

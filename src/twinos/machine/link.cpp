@@ -45,8 +45,9 @@ void Link::schedule_pending() {
     at = later_of(at, clock_.now());
     last_arrival_ = at;
     pending_at_ = at;
+    pending_time_ns_ = timestamp_ns;  // kept exactly, even when it went backwards
     clock_.schedule(ScheduleKey{}, at, "link:replay", [this] {
-        deliver(pending_.bytes, pending_.original_length);
+        deliver(pending_.bytes, pending_.original_length, pending_time_ns_);
         schedule_pending();  // pull the next frame only now
     });
 }
@@ -55,11 +56,12 @@ void Link::schedule_pending() {
 void Link::inject(Ticks at, WireFrame frame) {
     at = later_of(at, clock_.now());
     clock_.schedule(ScheduleKey{}, at, "link:inject", [this, frame = std::move(frame)] {
-        deliver(frame.bytes, frame.original_length);
+        deliver(frame.bytes, frame.original_length, wall_time(clock_.now()));
     });
 }
 
-void Link::deliver(std::span<const std::byte> bytes, std::uint32_t original_length) {
+void Link::deliver(std::span<const std::byte> bytes, std::uint32_t original_length,
+                   std::int64_t wire_time_ns) {
     ++counters_.to_nic;
     counters_.to_nic_bytes += bytes.size();
     if (original_length > bytes.size()) ++counters_.truncated;
@@ -67,7 +69,7 @@ void Link::deliver(std::span<const std::byte> bytes, std::uint32_t original_leng
         trace_.emit(TraceFlag::Nic, clock_.now(),
                     "link: frame of " + std::to_string(bytes.size()) + " bytes arrives");
     }
-    if (nic_ != nullptr) nic_->receive_from_wire(bytes);
+    if (nic_ != nullptr) nic_->receive_from_wire(bytes, wire_time_ns);
 }
 
 void Link::transmit(std::span<const std::byte> frame) {

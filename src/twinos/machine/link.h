@@ -64,8 +64,9 @@ public:
 class LinkEndpoint {
 public:
     virtual ~LinkEndpoint() = default;
-    /// A frame has fully arrived from the wire.
-    virtual void receive_from_wire(std::span<const std::byte> frame) = 0;
+    /// A frame has fully arrived from the wire, at wall-clock time
+    /// `wire_time_ns` (ns since the epoch; see `Link::wall_time`).
+    virtual void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns) = 0;
 };
 
 /// What the link has carried.
@@ -116,13 +117,23 @@ public:
     /// The source time of the first replayed frame, in ns since the epoch:
     /// simulated time `start` corresponds to it.
     std::int64_t epoch_ns() const { return epoch_ns_; }
+
+    /// Wall-clock time (ns since the Unix epoch) of simulated time `t`. In a
+    /// replay the wire keeps the capture's own clock; otherwise simulated
+    /// time 0 is 2006-05-01 00:00:00 UTC, the month the paper appeared.
+    std::int64_t wall_time(Ticks t) const {
+        return have_epoch_ ? epoch_ns_ + (t - start_).count() : kDefaultEpochNs + t.count();
+    }
+    /// 2006-05-01 00:00:00 UTC in ns.
+    static constexpr std::int64_t kDefaultEpochNs = 1'146'441'600ll * 1'000'000'000;
     /// What has been carried.
     const LinkCounters& counters() const { return counters_; }
 
 private:
     // Link — state
     void schedule_pending();
-    void deliver(std::span<const std::byte> bytes, std::uint32_t original_length);
+    void deliver(std::span<const std::byte> bytes, std::uint32_t original_length,
+                 std::int64_t wire_time_ns);
 
     EventQueue& clock_;
     Trace& trace_;
@@ -130,7 +141,8 @@ private:
     LinkEndpoint* nic_ = nullptr;
     std::vector<FrameSink*> sinks_;
     FrameSource* source_ = nullptr;
-    WireFrame pending_;  // the one frame pulled ahead from the source
+    WireFrame pending_;                 // the one frame pulled ahead from the source
+    std::int64_t pending_time_ns_ = 0;  // its own timestamp
     Ticks pending_at_{0};
     Ticks start_{0};
     std::int64_t epoch_ns_ = 0;

@@ -208,7 +208,7 @@ void Nic3c905::execute(std::uint16_t word) {
             break;
         case RxDiscard:
             if (!rx_fifo_.empty()) {
-                rx_fifo_bytes_ -= rx_fifo_.front().size();
+                rx_fifo_bytes_ -= rx_fifo_.front().bytes.size();
                 rx_fifo_.pop_front();
             }
             break;

@@ -28,6 +28,7 @@
 #include <array>
 #include <cstdint>
 #include <deque>
+#include <unordered_map>
 #include <vector>
 
 #include "twinos/machine/addresses.h"
@@ -66,7 +67,13 @@ public:
 
     std::uint32_t port_in(Port port, IoWidth width) override;
     void port_out(Port port, IoWidth width, std::uint32_t value) override;
-    void receive_from_wire(std::span<const std::byte> frame) override;
+    void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns) override;
+
+    /// When the frame the card last put into the UPD at `upd` arrived on the
+    /// wire (ns since the epoch), or 0. A model extension, not a 3c905
+    /// register: like a NIC with hardware receive timestamps, it lets the
+    /// monitor log a replayed frame with the capture's own timestamp.
+    std::int64_t receive_time(PhysAddr upd) const;
 
     /// What the card has done.
     const NicCounters& counters() const { return counters_; }
@@ -94,7 +101,7 @@ private:
 
     // Nic3c905 — upload engine (nic_upload.cpp)
     void try_upload();
-    bool upload_one(std::span<const std::byte> frame);
+    bool upload_one(std::span<const std::byte> frame, std::int64_t wire_time_ns);
 
     // Nic3c905 — download engine (nic_download.cpp)
     void kick_download();
@@ -131,7 +138,12 @@ private:
     std::uint32_t up_pkt_status_ = 0;
     bool up_stalled_ = false;         // by UpStall
     bool up_end_of_channel_ = false;  // hit a UPD still owned by the host
-    std::deque<std::vector<std::byte>> rx_fifo_;
+    struct Waiting {
+        std::vector<std::byte> bytes;
+        std::int64_t wire_time_ns;
+    };
+    std::deque<Waiting> rx_fifo_;
+    std::unordered_map<std::uint32_t, std::int64_t> receive_times_;  // UPD -> arrival
     std::size_t rx_fifo_bytes_ = 0;
     std::uint32_t dn_list_ptr_ = 0;
     bool dn_stalled_ = false;
