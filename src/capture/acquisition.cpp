@@ -2,6 +2,8 @@
 // Acquisition: the system calls, and filtering and copying in step (A).
 #include "capture/acquisition.h"
 
+#include <algorithm>
+
 #include "twinos/machine/costs.h"
 #include "twinos/machine/el3_registers.h"
 
@@ -25,14 +27,16 @@ Acquisition::Acquisition(twinos::os::Kernel& host, Machine& machine, pseudonic::
             ++stats_.skipped_errored;  // the driver drops it; so do we
             return;
         }
-        on_frame(Direction::Rx, frame.fragments, frame.status & el3::kUpdLengthMask,
+        const std::uint32_t length = frame.status & el3::kUpdLengthMask;
+        on_frame(Direction::Rx, frame.fragments, length, std::max(length, frame.original_length),
                  frame.wire_time_ns);
     });
     // Transmit: when the pseudo NIC takes the driver's DPD, before the card reads it.
     pnic.set_transmit_observer([this](std::span<const std::pair<std::uint32_t, std::uint32_t>> f) {
         std::uint32_t length = 0;
         for (auto [addr, len] : f) length += len;
-        on_frame(Direction::Tx, f, length, machine_.link().wall_time(machine_.clock().now()));
+        on_frame(Direction::Tx, f, length, length,
+                 machine_.link().wall_time(machine_.clock().now()));
     });
     // [/capture:when]
     register_system_calls();
@@ -96,7 +100,8 @@ std::int64_t Acquisition::stop() {
 // [capture:on-frame]
 void Acquisition::on_frame(Direction direction,
                            std::span<const std::pair<std::uint32_t, std::uint32_t>> fragments,
-                           std::uint32_t length, std::int64_t wire_time_ns) {
+                           std::uint32_t length, std::uint32_t original_length,
+                           std::int64_t wire_time_ns) {
     ++(direction == Direction::Rx ? stats_.seen_rx : stats_.seen_tx);
     if (!ring_ || !copying_) return;
     // The packet where it lies: in the co-existing OS's buffer. Only a
@@ -117,7 +122,8 @@ void Acquisition::on_frame(Direction direction,
     const CopyRule* rule = nullptr;
     std::uint64_t instructions = 0;
     for (const CopyRule& r : rules_) {
-        if (rule_accepts(r, packet, length, instructions)) {
+        // BPF's `len` is the packet's length on the wire, as in libpcap.
+        if (rule_accepts(r, packet, original_length, instructions)) {
             rule = &r;
             break;
         }
@@ -130,7 +136,7 @@ void Acquisition::on_frame(Direction direction,
         const Slice slice = clamp_slice(*rule, length);
         RecordHeader header;
         header.timestamp_ns = static_cast<std::uint64_t>(wire_time_ns);
-        header.original_length = length;
+        header.original_length = original_length;
         header.captured_length = slice.length;
         header.slice_offset = slice.offset;
         header.direction = direction;

@@ -99,7 +99,7 @@ public:
 private:
     void on_frame(Direction direction,
                   std::span<const std::pair<std::uint32_t, std::uint32_t>> fragments,
-                  std::uint32_t length, std::int64_t wire_time_ns);
+                  std::uint32_t length, std::uint32_t original_length, std::int64_t wire_time_ns);
     void register_system_calls();
 
     twinos::os::Kernel& host_;

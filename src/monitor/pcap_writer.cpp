@@ -29,8 +29,12 @@ PcapWriter::~PcapWriter() {
 void PcapWriter::write(const capture::RecordHeader& h, std::span<const std::byte> slice,
                        std::int64_t time_ns, std::uint64_t) {
     pcap_pkthdr header{};
-    header.ts.tv_sec = time_ns / 1'000'000'000;
-    header.ts.tv_usec = time_ns % 1'000'000'000;  // nanoseconds in a nanosecond file
+    // Floor division: a time before the epoch (libpcap reads the largest
+    // 32-bit second of a file as -1) keeps a non-negative fraction.
+    std::int64_t seconds = time_ns / 1'000'000'000;
+    if (time_ns % 1'000'000'000 < 0) --seconds;
+    header.ts.tv_sec = seconds;
+    header.ts.tv_usec = time_ns - seconds * 1'000'000'000;  // nanoseconds in a nanosecond file
     header.caplen = static_cast<bpf_u_int32>(slice.size());
     header.len = h.original_length;
     pcap_dump(reinterpret_cast<u_char*>(dumper_), &header,

@@ -33,9 +33,12 @@ void PseudoNic::card_interrupt(int) {
             // before the driver runs, when the monitor can read it in place.
             auto& frames = upload_->publish_completed();
             for (UploadedFrame& frame : frames) {
-                if (card_ != nullptr)
-                    frame.wire_time_ns =
-                        card_->receive_time(twinos::machine::PhysAddr{frame.card_upd});
+                if (card_ != nullptr) {
+                    const auto note =
+                        card_->receive_note(twinos::machine::PhysAddr{frame.card_upd});
+                    frame.wire_time_ns = note.wire_time_ns;
+                    frame.original_length = note.original_length;
+                }
                 if (observer_) observer_(frame);
             }
             counters_.frames_published += frames.size();

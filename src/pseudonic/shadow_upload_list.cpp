@@ -62,8 +62,10 @@ std::vector<UploadedFrame>& ShadowUploadList::publish_completed() {
         memory_.write32(PhysAddr{e.driver_upd + kUpdStatus}, status);
         e.state = State::Published;
         last_status_ = status;
-        UploadedFrame frame{
-            e.driver_upd, static_cast<std::uint32_t>(shadow.value()), 0, status, {}};
+        UploadedFrame frame;
+        frame.driver_upd = e.driver_upd;
+        frame.card_upd = static_cast<std::uint32_t>(shadow.value());
+        frame.status = status;
         for (int i = 0; i < kMaxFragments; ++i) {
             const std::uint32_t length = memory_.read32(shadow + kUpdFragLength + i * 8);
             frame.fragments.emplace_back(memory_.read32(shadow + kUpdFragAddr + i * 8),

@@ -42,10 +42,11 @@ struct Refusal {
 /// One frame the card has uploaded, as step (A) sees it: its fragments are
 /// the co-existing OS's buffers, and the bytes are already in them.
 struct UploadedFrame {
-    std::uint32_t driver_upd = 0;   ///< The driver's UPD for it.
-    std::uint32_t card_upd = 0;     ///< The shadow UPD the card filled.
-    std::int64_t wire_time_ns = 0;  ///< When it arrived on the wire (ns since the epoch).
-    std::uint32_t status = 0;       ///< The UPD status the card wrote.
+    std::uint32_t driver_upd = 0;       ///< The driver's UPD for it.
+    std::uint32_t card_upd = 0;         ///< The shadow UPD the card filled.
+    std::int64_t wire_time_ns = 0;      ///< When it arrived on the wire (ns since the epoch).
+    std::uint32_t original_length = 0;  ///< Its length where it was captured (0: unknown).
+    std::uint32_t status = 0;           ///< The UPD status the card wrote.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> fragments;  ///< (address, length).
 };
 

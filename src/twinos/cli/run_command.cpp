@@ -88,6 +88,10 @@ void report(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
 
 }  // namespace
 
+void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
+    report(twin, sent, out);
+}
+
 void add_run_command(CLI::App& app, RunOptions& o) {
     CLI::App* run =
         app.add_subcommand("run", "Run the twin machine on a capture or the built-in scenario");
@@ -100,9 +104,20 @@ void add_run_command(CLI::App& app, RunOptions& o) {
         ->capture_default_str();
     run->add_option("--memory", o.memory, "Physical memory size")->capture_default_str();
     run->add_option("--trace", o.trace, "Trace flags: all or boot,sched,irq,io,mem,nic,net");
+    run->add_option("-w", o.write_file, "Write the log here (default capture.pcap)");
+    run->add_option("--format", o.format, "Log format: pcap, pcapng or text (default: from -w)");
+    run->add_option("-s", o.snaplen, "Bytes of each packet to log")->capture_default_str();
+    run->add_option("--offset", o.offset, "Where in each packet the logged slice starts");
+    run->add_option("--rules", o.rules_file, "Rule file (instead of a filter expression)");
+    run->add_option("--log-area", o.log_area, "Size of the monitor's log area")
+        ->capture_default_str();
+    run->add_option("--poll-interval", o.poll_interval, "How often the monitor reads the log area")
+        ->capture_default_str();
+    run->add_option("--stats-json", o.stats_json, "Write the statistics as JSON here");
+    run->add_option("filter", o.filter, "A tcpdump filter expression");
 }
 
-void report_pseudo_nic(const pseudonic::PseudoNic& p, std::ostream& out) {
+void report_pseudo_nic_counters(const pseudonic::PseudoNic& p, std::ostream& out) {
     const pseudonic::PseudoNicCounters& c = p.counters();
     char per[32];
     std::snprintf(per, sizeof per, "%.2f",
@@ -123,6 +138,7 @@ void report_pseudo_nic(const pseudonic::PseudoNic& p, std::ostream& out) {
 }
 
 int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
+    if (!o.original) return run_monitored(o, out, err);
     os::TwinOsOptions options;
     MachineConfig config;
     std::uint32_t trace_mask = 0;
@@ -130,7 +146,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     std::unique_ptr<edge::PcapReplay> replay;
     try {
         const std::uint64_t memory = parse_size(o.memory);
-        config = o.original ? MachineConfig::original(memory) : MachineConfig::shared_nic(memory);
+        config = MachineConfig::original(memory);
         trace_mask = parse_trace_flags(o.trace);
         if (o.rx_buffer < 60 || o.rx_buffer > 8191) {
             throw std::invalid_argument("--rx-buffer: " + std::to_string(o.rx_buffer) +
@@ -156,15 +172,8 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
 
     // Original: the co-existing OS owns the card. Otherwise the preceding OS
     // owns it and serves it through the pseudo NIC (the monitor comes next).
-    std::unique_ptr<os::TwinOs> original;
-    std::unique_ptr<pseudonic::SharedNicSystem> shared;
-    if (o.original) {
-        original = std::make_unique<os::TwinOs>(config, options);
-    } else {
-        shared = std::make_unique<pseudonic::SharedNicSystem>(config, options);
-    }
-    os::TwinOs& twin = original ? *original : shared->twin();
-    const std::string mode = o.original ? "--original" : "(pseudo NIC, no monitor yet)";
+    os::TwinOs twin(config, options);
+    const std::string mode = "--original";
     edge::TxRecorder sent(0);  // count what the co-existing OS sends
     twin.machine().link().add_sink(sent);
     twin.machine().trace().set_mask(trace_mask);
@@ -201,7 +210,6 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     }
     twin.machine().trace().echo_to(nullptr);
     report(twin, sent, out);
-    if (shared && shared->pseudo_nic()) report_pseudo_nic(*shared->pseudo_nic(), out);
     out << "halt\n" << twin.machine().halt().format();
     return status;
 }

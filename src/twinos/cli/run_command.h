@@ -2,10 +2,12 @@
 // `twinos run`: run the twin machine on traffic -- a replayed capture or the
 // paper's built-in scenario -- and report what arrived.
 //
-// tcpdump's conventions where they apply: `-r FILE` replays a capture, `-c
-// COUNT` stops after COUNT frames. In this chapter only the "original"
-// configuration exists (`--original`: the co-existing OS owns the NIC, no
-// pseudo NIC, no monitor) -- the baseline column of the paper's Table 1.
+// tcpdump's conventions where they apply: `-r FILE` replays a capture, `-w
+// FILE` writes the log, `-s` the slice size, `-c COUNT` stops after COUNT
+// frames, and a trailing filter expression chooses the packets. By default
+// the full system runs: the pseudo NIC, the acquisition part and the monitor
+// AP. `--original` runs the baseline instead: the co-existing OS owns the
+// NIC, nothing is monitored -- the paper's Table 1, first column.
 //
 // Chapter: chapters/03-nic.rst.
 #pragma once
@@ -13,22 +15,41 @@
 #include <cstdint>
 #include <ostream>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
+}
+namespace twinos::os {
+class TwinOs;
+}
+namespace twinos::edge {
+class TxRecorder;
+}
+namespace pseudonic {
+class PseudoNic;
 }
 
 namespace twinos::cli {
 
 /// The options of `twinos run`, as typed.
 struct RunOptions {
-    bool original = false;           ///< `--original`: no pseudo NIC, no monitor.
-    std::string read_file;           ///< `-r FILE`: replay this capture.
-    std::int64_t count = -1;         ///< `-c COUNT`: frames to replay or request.
-    std::string sizes;               ///< `--sizes`: scenario frame sizes, e.g. 53,1514.
-    std::uint32_t rx_buffer = 1536;  ///< `--rx-buffer`: the driver's buffer size.
-    std::string memory = "256M";     ///< `--memory`.
-    std::string trace;               ///< `--trace`.
+    bool original = false;              ///< `--original`: no pseudo NIC, no monitor.
+    std::string read_file;              ///< `-r FILE`: replay this capture.
+    std::int64_t count = -1;            ///< `-c COUNT`: frames to replay or request.
+    std::string sizes;                  ///< `--sizes`: scenario frame sizes, e.g. 53,1514.
+    std::uint32_t rx_buffer = 1536;     ///< `--rx-buffer`: the driver's buffer size.
+    std::string memory = "256M";        ///< `--memory`.
+    std::string trace;                  ///< `--trace`.
+    std::string write_file;             ///< `-w FILE`: the log (default capture.pcap).
+    std::string format;                 ///< `--format pcap|pcapng|text` (default: from -w).
+    std::uint32_t snaplen = 1536;       ///< `-s SNAPLEN`: the slice size.
+    std::uint32_t offset = 0;           ///< `--offset N`: where the slice starts.
+    std::string rules_file;             ///< `--rules FILE`.
+    std::string log_area = "16M";       ///< `--log-area SIZE`.
+    std::string poll_interval = "1ms";  ///< `--poll-interval`.
+    std::string stats_json;             ///< `--stats-json FILE`.
+    std::vector<std::string> filter;    ///< The trailing filter expression, word by word.
 };
 
 /// Add the `run` subcommand to `app`.
@@ -36,5 +57,13 @@ void add_run_command(CLI::App& app, RunOptions& options);
 
 /// Run `twinos run`. @return 0 done, 1 runtime error, 2 usage or input error.
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+/// Print the per-layer report (wire, NIC, driver, stack).
+void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out);
+/// Print the pseudo NIC's counters and security events.
+void report_pseudo_nic_counters(const pseudonic::PseudoNic& p, std::ostream& out);
+
+/// The full monitor (run_monitor.cpp). @return as `run_run`.
+int run_monitored(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 }  // namespace twinos::cli

@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <vector>
 
@@ -43,6 +44,9 @@ public:
     /// OS's first program. @pre `twin` is not booted yet.
     Fig6Scenario(os::TwinOs& twin, Fig6Options options);
 
+    /// Call `hook` after every millisecond slice of the run (the monitor reads then).
+    void set_after_each_slice(std::function<void()> hook) { after_slice_ = std::move(hook); }
+
     /// Boot and run until every reply arrived, or the budget is spent.
     /// @return true when the client received every frame it asked for.
     bool run();
@@ -57,6 +61,7 @@ private:
     Fig6Options options_;
     ServerHost server_;
     std::unique_ptr<os::Fig6Client> client_;
+    std::function<void()> after_slice_;
 };
 
 }  // namespace twinos::edge

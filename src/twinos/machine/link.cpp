@@ -69,7 +69,10 @@ void Link::deliver(std::span<const std::byte> bytes, std::uint32_t original_leng
         trace_.emit(TraceFlag::Nic, clock_.now(),
                     "link: frame of " + std::to_string(bytes.size()) + " bytes arrives");
     }
-    if (nic_ != nullptr) nic_->receive_from_wire(bytes, wire_time_ns);
+    const auto length = static_cast<std::uint32_t>(bytes.size());
+    if (nic_ != nullptr) {
+        nic_->receive_from_wire(bytes, wire_time_ns, std::max(original_length, length));
+    }
 }
 
 void Link::transmit(std::span<const std::byte> frame) {

@@ -66,7 +66,10 @@ public:
     virtual ~LinkEndpoint() = default;
     /// A frame has fully arrived from the wire, at wall-clock time
     /// `wire_time_ns` (ns since the epoch; see `Link::wall_time`).
-    virtual void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns) = 0;
+    /// `original_length` is the frame's length where it was captured, for a
+    /// replayed record that was cut short (else the frame's own length).
+    virtual void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
+                                   std::uint32_t original_length) = 0;
 };
 
 /// What the link has carried.

@@ -67,13 +67,18 @@ public:
 
     std::uint32_t port_in(Port port, IoWidth width) override;
     void port_out(Port port, IoWidth width, std::uint32_t value) override;
-    void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns) override;
+    void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
+                           std::uint32_t original_length) override;
 
-    /// When the frame the card last put into the UPD at `upd` arrived on the
-    /// wire (ns since the epoch), or 0. A model extension, not a 3c905
-    /// register: like a NIC with hardware receive timestamps, it lets the
-    /// monitor log a replayed frame with the capture's own timestamp.
-    std::int64_t receive_time(PhysAddr upd) const;
+    /// What the card noted about the frame it last put into the UPD at `upd`.
+    struct ReceiveNote {
+        std::int64_t wire_time_ns = 0;      ///< When it arrived (ns since the epoch).
+        std::uint32_t original_length = 0;  ///< Its length where it was captured.
+    };
+    /// A model extension, not a 3c905 register: like a NIC with hardware
+    /// receive timestamps, it lets the monitor log a replayed frame with the
+    /// capture's own timestamp and original length.
+    ReceiveNote receive_note(PhysAddr upd) const;
 
     /// What the card has done.
     const NicCounters& counters() const { return counters_; }
@@ -101,7 +106,7 @@ private:
 
     // Nic3c905 — upload engine (nic_upload.cpp)
     void try_upload();
-    bool upload_one(std::span<const std::byte> frame, std::int64_t wire_time_ns);
+    bool upload_one(std::span<const std::byte> frame, const ReceiveNote& note);
 
     // Nic3c905 — download engine (nic_download.cpp)
     void kick_download();
@@ -140,10 +145,10 @@ private:
     bool up_end_of_channel_ = false;  // hit a UPD still owned by the host
     struct Waiting {
         std::vector<std::byte> bytes;
-        std::int64_t wire_time_ns;
+        ReceiveNote note;
     };
     std::deque<Waiting> rx_fifo_;
-    std::unordered_map<std::uint32_t, std::int64_t> receive_times_;  // UPD -> arrival
+    std::unordered_map<std::uint32_t, ReceiveNote> receive_notes_;  // UPD -> its last frame
     std::size_t rx_fifo_bytes_ = 0;
     std::uint32_t dn_list_ptr_ = 0;
     bool dn_stalled_ = false;

@@ -10,7 +10,9 @@ namespace twinos::machine {
 using namespace el3;
 
 // [twinos:nic-receive]
-void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns) {
+void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
+                                 std::uint32_t original_length) {
+    const ReceiveNote note{wire_time_ns, original_length};
     if (!rx_enabled_) {
         ++counters_.rx_disabled;
         return;
@@ -21,33 +23,33 @@ void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t 
     }
     // Straight to host memory when the engine can take it; otherwise the
     // frame waits in the receive FIFO, and is lost when the FIFO is full.
-    if (rx_fifo_.empty() && !upload_stalled() && upload_one(frame, wire_time_ns)) return;
+    if (rx_fifo_.empty() && !upload_stalled() && upload_one(frame, note)) return;
     if (rx_fifo_bytes_ + frame.size() > kRxFifoBytes) {
         ++counters_.rx_overruns;
         if (stat_rx_overrun_ < 0xff) ++stat_rx_overrun_;
         if (trace_enabled(TraceFlag::Nic)) trace(TraceFlag::Nic, "rx overrun");
         return;
     }
-    rx_fifo_.push_back({{frame.begin(), frame.end()}, wire_time_ns});
+    rx_fifo_.push_back({{frame.begin(), frame.end()}, note});
     rx_fifo_bytes_ += frame.size();
 }
 // [/twinos:nic-receive]
 
 void Nic3c905::try_upload() {
     while (!rx_fifo_.empty() && !upload_stalled()) {
-        if (!upload_one(rx_fifo_.front().bytes, rx_fifo_.front().wire_time_ns)) return;
+        if (!upload_one(rx_fifo_.front().bytes, rx_fifo_.front().note)) return;
         rx_fifo_bytes_ -= rx_fifo_.front().bytes.size();
         rx_fifo_.pop_front();
     }
 }
 
 // [twinos:nic-upload]
-std::int64_t Nic3c905::receive_time(PhysAddr upd) const {
-    auto it = receive_times_.find(static_cast<std::uint32_t>(upd.value()));
-    return it == receive_times_.end() ? 0 : it->second;
+Nic3c905::ReceiveNote Nic3c905::receive_note(PhysAddr upd) const {
+    auto it = receive_notes_.find(static_cast<std::uint32_t>(upd.value()));
+    return it == receive_notes_.end() ? ReceiveNote{} : it->second;
 }
 
-bool Nic3c905::upload_one(std::span<const std::byte> frame, std::int64_t wire_time_ns) {
+bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& note) {
     if (up_list_ptr_ == 0) return false;  // no list: wait for UpListPtr
     PhysicalMemory& mem = memory();
     const PhysAddr upd{up_list_ptr_};
@@ -90,7 +92,7 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, std::int64_t wire_ti
         new_status |= kUpdComplete;
         mem.write32(upd + kUpdStatus, new_status);
         up_pkt_status_ = new_status;
-        receive_times_[up_list_ptr_] = wire_time_ns;
+        receive_notes_[up_list_ptr_] = note;
         if (trace_enabled(TraceFlag::Nic)) {
             trace(TraceFlag::Nic, "upload " + std::to_string(frame.size()) + " bytes into UPD " +
                                       hex(upd.value(), 8) + " status " + hex(new_status, 8));

@@ -1,0 +1,95 @@
+// SPDX-License-Identifier: MIT
+// MonitorAp: the monitor application in the preceding OS -- the paper's four steps.
+// Part of the monitor AP (preceding OS user space).
+//
+// Paper §3.3:
+//   (1) start-up: allocate the log area and its management structure in the
+//       AP's own address space and call the init system call;
+//   (2) rules: build the rule table from a rule file or the command line and
+//       hand it down by system call -- again later to change them;
+//   (3) periodic read: check the management structure, take the new records,
+//       write them to the log file, advance the read position;
+//   (4) termination: a last read, then the stop system call, which restores
+//       the address space changed at start-up.
+// Steps (1), (2) and (4) are system calls, so they run while the preceding
+// OS holds the CPU; step (3) only reads the AP's own memory.
+//
+// Chapter: chapters/06-monitor-ap.rst.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+
+#include "capture/capture_system.h"
+#include "capture/log_reader.h"
+#include "monitor/log_writer.h"
+#include "monitor/rule_file.h"
+
+namespace monitor {
+
+/// How the monitor AP is set up.
+struct MonitorOptions {
+    std::uint64_t log_area_bytes = 16ull << 20;  ///< The log area (default 16 MiB).
+    RuleSet rules;                               ///< What to log.
+    Format format = Format::Pcap;                ///< The output format.
+    std::string output = "capture.pcap";         ///< The output file.
+};
+
+/// The monitor application.
+class MonitorAp {
+public:
+    /// Where the AP maps its management structure and log area.
+    static constexpr std::uint64_t kControlVa = 0x40000000;
+    /// The log area follows the management structure's page.
+    static constexpr std::uint64_t kAreaVa = kControlVa + 0x1000;
+    /// After the log area: room for the rule table handed to the kernel.
+    static constexpr std::uint64_t kScratchBytes = 256 * 1024;
+
+    /// A monitor on `system`, not started. Checks that the output format can
+    /// hold what the rules take (pcap and pcapng need slices from offset 0).
+    /// @throws RuleFileError when it cannot.
+    MonitorAp(capture::CaptureSystem& system, MonitorOptions options);
+
+    // MonitorAp — public interface
+
+    /// Steps (1) and (2), in the preceding OS (call from its boot or while
+    /// it runs). @throws RuleFileError when the kernel refuses the rules,
+    /// WriteError when the output cannot be created, std::runtime_error when
+    /// the log area cannot be set up. Nothing is written before the rules are in.
+    void start(twinos::os::Kernel& preceding);
+
+    /// Step (2) again: replace the rules, atomically. @pre the preceding OS runs.
+    /// @throws RuleFileError with the kernel's reason; the old rules stay.
+    void change_rules(const RuleSet& rules);
+
+    /// Step (3): read every waiting record into the output. @return records read.
+    std::uint64_t poll();
+
+    /// Step (4): a last read, the stop system call, and the file finished.
+    /// @pre the preceding OS runs. @return the totals written.
+    CaptureTotals stop();
+
+    /// True between start and stop.
+    bool running() const { return writer_ != nullptr; }
+    /// Records lost to overwrite so far (sequence gaps seen by the reader).
+    std::uint64_t lost() const { return reader_ ? reader_->lost() : 0; }
+    /// Records read so far.
+    std::uint64_t captured() const { return reader_ ? reader_->read() : 0; }
+    /// Polls made so far.
+    std::uint64_t polls() const { return polls_; }
+
+private:
+    std::int64_t syscall(std::uint32_t nr, std::vector<std::uint64_t> args);
+
+    capture::CaptureSystem& system_;
+    MonitorOptions options_;
+    twinos::os::Kernel* kernel_ = nullptr;
+    twinos::os::Process* process_ = nullptr;
+    std::unique_ptr<capture::LogReader> reader_;
+    std::unique_ptr<LogWriter> writer_;
+    std::uint64_t polls_ = 0;
+    std::uint64_t lost_written_ = 0;  // losses already reported in the output
+};
+
+}  // namespace monitor

@@ -1,0 +1,232 @@
+// SPDX-License-Identifier: MIT
+// `twinos run`: the full system -- pseudo NIC, acquisition part, monitor AP.
+#include <unistd.h>
+
+#include <csignal>
+#include <cstdio>
+#include <fstream>
+#include <memory>
+
+#include "capture/capture_system.h"
+#include "monitor/monitor_ap.h"
+#include "twinos/cli/run_command.h"
+#include "twinos/cli/units.h"
+#include "twinos/edge/fig6_scenario.h"
+#include "twinos/edge/pcap_replay.h"
+#include "twinos/edge/tx_recorder.h"
+#include "twinos/machine/costs.h"
+
+namespace twinos::cli {
+
+using namespace twinos::machine;
+
+namespace {
+
+// SIGINT / SIGTERM ask the run to stop; the loops look at this between steps.
+volatile std::sig_atomic_t stop_requested = 0;
+extern "C" void request_stop(int) { stop_requested = 1; }
+
+std::string join(const std::vector<std::string>& words) {
+    std::string s;
+    for (const std::string& w : words) s += (s.empty() ? "" : " ") + w;
+    return s;
+}
+
+// Step (2) and (4) are system calls: run the machine until the preceding OS
+// holds the CPU (at most a quantum or two).
+void until_preceding_runs(os::TwinOs& twin) {
+    for (int i = 0; i < 100000 && twin.machine().cpu().running() != OsId::Preceding; ++i) {
+        twin.run_until(twin.machine().clock().now() + microseconds(100));
+    }
+}
+
+// Paper §4.4: throughput = MTU / (A + B + C + copy), from the model's constants.
+double model_mbps(std::uint64_t copy_bytes) {
+    const Ticks per_packet = costs::kPseudoNicInterruptEntry + costs::kPseudoNicPerPacket +
+                             costs::kOsSwitch + costs::kDriverInterruptEntry +
+                             costs::kDriverPerPacket + costs::kTrappedIo * 5 +
+                             costs::copy_cost(copy_bytes);
+    return 1500.0 * 8.0 / static_cast<double>(per_packet.count()) * 1000.0;
+}
+
+void write_stats_json(const std::string& path, const monitor::CaptureTotals& t,
+                      const LinkCounters& wire, const pseudonic::PseudoNic& p) {
+    std::ofstream out(path);
+    out << "{\n  \"wire_frames\": " << wire.to_nic << ",\n  \"matched\": " << t.matched
+        << ",\n  \"captured\": " << t.captured << ",\n  \"lost\": " << t.lost
+        << ",\n  \"traps\": " << p.counters().traps
+        << ",\n  \"interrupts\": " << p.counters().rx_interrupts
+        << ",\n  \"security_events\": " << p.security().total() << "\n}\n";
+}
+
+}  // namespace
+
+int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
+    // Everything the user typed is checked before anything starts, and no
+    // output file exists until the kernel has accepted the rules.
+    monitor::MonitorOptions mopts;
+    MachineConfig config;
+    os::TwinOsOptions options;
+    Ticks poll;
+    edge::Fig6Options scenario;
+    std::unique_ptr<edge::PcapReplay> replay;
+    try {
+        config = MachineConfig::shared_nic(parse_size(o.memory));
+        mopts.log_area_bytes = parse_size(o.log_area);
+        if (mopts.log_area_bytes == 0 || mopts.log_area_bytes % kPageSize != 0) {
+            throw std::invalid_argument("--log-area: must be a positive multiple of 4 KiB");
+        }
+        poll = parse_duration(o.poll_interval);
+        if (poll <= Ticks{0}) throw std::invalid_argument("--poll-interval: must be positive");
+        if (o.snaplen == 0 || o.snaplen > 65535)
+            throw std::invalid_argument("-s: must be 1..65535");
+        if (o.rx_buffer < 60 || o.rx_buffer > 8191) {
+            throw std::invalid_argument("--rx-buffer: " + std::to_string(o.rx_buffer) +
+                                        " is not in 60..8191");
+        }
+        options.nic_driver.rx_buffer_bytes = o.rx_buffer;
+        mopts.output = o.write_file.empty() ? "capture.pcap" : o.write_file;
+        if (o.format.empty()) {
+            mopts.format = monitor::format_for(mopts.output);
+        } else if (o.format == "pcap" || o.format == "pcapng" || o.format == "text") {
+            mopts.format = o.format == "pcap"     ? monitor::Format::Pcap
+                           : o.format == "pcapng" ? monitor::Format::Pcapng
+                                                  : monitor::Format::Text;
+        } else {
+            throw std::invalid_argument("--format: '" + o.format + "' is not pcap, pcapng or text");
+        }
+        if (!o.rules_file.empty() && !o.filter.empty()) {
+            throw std::invalid_argument(
+                "give either --rules FILE or a filter expression, not both");
+        }
+        mopts.rules = o.rules_file.empty()
+                          ? monitor::command_line_rules(join(o.filter), o.offset, o.snaplen)
+                          : monitor::read_rule_file(o.rules_file);
+        if (!o.sizes.empty() || o.count >= 0) {
+            if (o.count >= 0 && o.read_file.empty())
+                scenario.count = static_cast<std::uint32_t>(o.count);
+        }
+        if (!o.read_file.empty()) {
+            replay = edge::PcapReplay::open(o.read_file);
+            options.nic_driver.promiscuous = true;  // receive everything, as tcpdump would
+        }
+    } catch (const std::invalid_argument& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 2;
+    } catch (const monitor::RuleFileError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 2;
+    } catch (const edge::ReplayError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 2;
+    }
+
+    capture::CaptureSystem system(config, options);
+    os::TwinOs& twin = system.twin();
+    std::unique_ptr<monitor::MonitorAp> ap;
+    try {
+        ap = std::make_unique<monitor::MonitorAp>(system, mopts);
+    } catch (const monitor::RuleFileError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 2;
+    }
+    // The monitor AP is the preceding OS's first program.
+    system.set_preceding_init([&](os::Kernel& k) { ap->start(k); });
+    edge::TxRecorder sent(0);
+    twin.machine().link().add_sink(sent);
+    twin.machine().trace().set_mask(parse_trace_flags(o.trace));
+    twin.machine().trace().echo_to(&out);
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    const bool progress = isatty(fileno(stderr)) && replay;
+    int status = 0;
+    try {
+        if (replay) {
+            out << "== twinos run -r " << o.read_file << " -w " << mopts.output << " ==\n";
+            twin.boot();
+            twin.run_until(milliseconds(1));
+            twin.machine().link().play(*replay, twin.machine().clock().now());
+            Ticks next_poll = twin.machine().clock().now() + poll;
+            std::uint64_t frames = 0;
+            std::int64_t left = o.count;
+            // (3) Read every poll interval. Between two frames far apart the
+            // ring has nothing new: skip the empty polls, land on the grid.
+            while (twin.machine().link().playing() && !stop_requested && left != 0) {
+                const Ticks arrival = twin.machine().link().next_arrival();
+                if (arrival < next_poll) {
+                    twin.run_until(arrival);
+                    ++frames;
+                    if (left > 0) --left;
+                    if (progress && frames % 65536 == 0)
+                        std::fprintf(stderr, "\r%llu frames",
+                                     static_cast<unsigned long long>(frames));
+                } else {
+                    twin.run_until(next_poll);
+                    ap->poll();
+                    next_poll = next_poll + poll;
+                    if (twin.machine().link().playing() &&
+                        twin.machine().link().next_arrival() > next_poll) {
+                        const std::int64_t skip =
+                            (twin.machine().link().next_arrival() - next_poll).count() /
+                            poll.count();
+                        next_poll = next_poll + poll * skip;
+                    }
+                }
+            }
+            if (progress)
+                std::fprintf(stderr, "\r%llu frames\n", static_cast<unsigned long long>(frames));
+            twin.run_until(twin.machine().clock().now() + milliseconds(1));  // drain the machine
+            if (replay->error()) {
+                err << "twinos run: error: " << *replay->error() << '\n';
+                status = 2;
+            }
+        } else {
+            out << "== twinos run: built-in scenario (paper Fig. 6) -w " << mopts.output << " ==\n";
+            edge::Fig6Scenario fig6(twin, scenario);
+            fig6.set_after_each_slice([&] { ap->poll(); });
+            if (!fig6.run() && !stop_requested) {
+                err << "twinos run: error: the client did not receive every frame it asked for\n";
+                status = 1;
+            }
+        }
+        until_preceding_runs(twin);
+        const monitor::CaptureTotals totals = ap->stop();
+        twin.machine().trace().echo_to(nullptr);
+        report_layers(twin, sent, out);
+        report_pseudo_nic_counters(*system.pseudo_nic(), out);
+        out << "capture matched=" << totals.matched << " captured=" << totals.captured
+            << " lost=" << totals.lost << " polls=" << ap->polls() << " file=" << mopts.output
+            << '\n';
+        char line[200];
+        std::snprintf(
+            line, sizeof line,
+            "table1  model constants, simulated: A=%.2fus B=%.2fus C=%.2fus (original %.2fus) "
+            "D=%.2fus\n",
+            (costs::kPseudoNicInterruptEntry + costs::kPseudoNicPerPacket).count() / 1000.0,
+            costs::kOsSwitch.count() / 1000.0,
+            (costs::kDriverInterruptEntry + costs::kDriverPerPacket + costs::kTrappedIo * 5)
+                    .count() /
+                1000.0,
+            (costs::kDriverInterruptEntry + costs::kDriverPerPacket).count() / 1000.0,
+            costs::kReturnToInterruptedOs.count() / 1000.0);
+        out << line;
+        std::snprintf(line, sizeof line,
+                      "throughput  paper sec. 4.4, MTU/(A+B+C+copy): %.0f Mbit/s at 53 B, %.0f "
+                      "Mbit/s at 1536 B\n",
+                      model_mbps(53), model_mbps(1536));
+        out << line;
+        out << "halt\n" << twin.machine().halt().format();
+        if (!o.stats_json.empty())
+            write_stats_json(o.stats_json, totals, twin.machine().link().counters(),
+                             *system.pseudo_nic());
+    } catch (const monitor::RuleFileError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 2;
+    } catch (const monitor::WriteError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 1;
+    }
+    return stop_requested ? 0 : status;
+}
+
+}  // namespace twinos::cli
