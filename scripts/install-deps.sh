@@ -13,7 +13,7 @@ packages=(
     # docs: Doxygen XML -> Breathe -> Sphinx, and the diagrams
     doxygen python3-sphinx python3-breathe furo graphviz
     # helpers the scripts and tests use
-    python3 tcpdump clang-format
+    python3 tcpdump tshark clang-format
 )
 
 missing=()

@@ -114,6 +114,8 @@ void add_run_command(CLI::App& app, RunOptions& o) {
     run->add_option("--poll-interval", o.poll_interval, "How often the monitor reads the log area")
         ->capture_default_str();
     run->add_option("--stats-json", o.stats_json, "Write the statistics as JSON here");
+    run->add_option("--rules-at", o.rules_at,
+                    "At simulated TIME, switch to the rules in FILE (TIME:FILE)");
     run->add_option("filter", o.filter, "A tcpdump filter expression");
 }
 

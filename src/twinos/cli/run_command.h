@@ -50,6 +50,7 @@ struct RunOptions {
     std::string poll_interval = "1ms";  ///< `--poll-interval`.
     std::string stats_json;             ///< `--stats-json FILE`.
     std::vector<std::string> filter;    ///< The trailing filter expression, word by word.
+    std::vector<std::string> rules_at;  ///< `--rules-at TIME:FILE`: change the rules then.
 };
 
 /// Add the `run` subcommand to `app`.

@@ -2,6 +2,7 @@
 // `twinos run`: the full system -- pseudo NIC, acquisition part, monitor AP.
 #include <unistd.h>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fstream>
@@ -70,6 +71,7 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     Ticks poll;
     edge::Fig6Options scenario;
     std::unique_ptr<edge::PcapReplay> replay;
+    std::vector<std::pair<Ticks, monitor::RuleSet>> changes;  // --rules-at, in time order
     try {
         config = MachineConfig::shared_nic(parse_size(o.memory));
         mopts.log_area_bytes = parse_size(o.log_area);
@@ -106,6 +108,16 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
             if (o.count >= 0 && o.read_file.empty())
                 scenario.count = static_cast<std::uint32_t>(o.count);
         }
+        for (const std::string& spec : o.rules_at) {
+            const std::size_t colon = spec.find(':');
+            if (colon == std::string::npos) {
+                throw std::invalid_argument("--rules-at: '" + spec + "': expected TIME:FILE");
+            }
+            changes.emplace_back(parse_duration(spec.substr(0, colon)),
+                                 monitor::read_rule_file(spec.substr(colon + 1)));
+        }
+        std::stable_sort(changes.begin(), changes.end(),
+                         [](const auto& a, const auto& b) { return a.first < b.first; });
         if (!o.read_file.empty()) {
             replay = edge::PcapReplay::open(o.read_file);
             options.nic_driver.promiscuous = true;  // receive everything, as tcpdump would
@@ -140,6 +152,18 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     std::signal(SIGTERM, request_stop);
     const bool progress = isatty(fileno(stderr)) && replay;
     int status = 0;
+    // Step (2) again at the times asked for: wait for the preceding OS to
+    // run, then swap the rules atomically.
+    std::size_t next_change = 0;
+    auto apply_due_changes = [&] {
+        while (next_change < changes.size() &&
+               twin.machine().clock().now() >= changes[next_change].first) {
+            until_preceding_runs(twin);
+            ap->change_rules(changes[next_change].second);
+            out << "rules   changed at " << twin.machine().clock().now().count() << " ns\n";
+            ++next_change;
+        }
+    };
     try {
         if (replay) {
             out << "== twinos run -r " << o.read_file << " -w " << mopts.output << " ==\n";
@@ -153,6 +177,12 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
             // ring has nothing new: skip the empty polls, land on the grid.
             while (twin.machine().link().playing() && !stop_requested && left != 0) {
                 const Ticks arrival = twin.machine().link().next_arrival();
+                if (next_change < changes.size() &&
+                    changes[next_change].first <= std::min(arrival, next_poll)) {
+                    twin.run_until(changes[next_change].first);
+                    apply_due_changes();
+                    continue;
+                }
                 if (arrival < next_poll) {
                     twin.run_until(arrival);
                     ++frames;
@@ -183,8 +213,17 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         } else {
             out << "== twinos run: built-in scenario (paper Fig. 6) -w " << mopts.output << " ==\n";
             edge::Fig6Scenario fig6(twin, scenario);
-            fig6.set_after_each_slice([&] { ap->poll(); });
-            if (!fig6.run() && !stop_requested) {
+            fig6.set_after_each_slice([&] {
+                apply_due_changes();
+                ap->poll();
+            });
+            const bool complete = fig6.run();
+            const os::Fig6Client* client = fig6.client();
+            out << "client  requested=" << scenario.count
+                << " received=" << (client ? client->stats().replies : 0)
+                << " corrupt=" << (client ? client->stats().corrupt : 0)
+                << " out_of_order=" << (client ? client->stats().out_of_order : 0) << '\n';
+            if (!complete && !stop_requested) {
                 err << "twinos run: error: the client did not receive every frame it asked for\n";
                 status = 1;
             }

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Test helper: the blocks of a pcapng file, and the options inside them.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <optional>
+#include <vector>
+
+namespace twinos::test {
+
+// Every block of a pcapng file: (type, body).
+inline std::vector<std::pair<std::uint32_t, std::vector<std::byte>>> blocks(
+    const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<char> all((std::istreambuf_iterator<char>(in)), {});
+    std::vector<std::pair<std::uint32_t, std::vector<std::byte>>> out;
+    auto u32 = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        for (int i = 3; i >= 0; --i) v = v << 8 | static_cast<std::uint8_t>(all[at + i]);
+        return v;
+    };
+    for (std::size_t at = 0; at + 12 <= all.size();) {
+        const std::uint32_t type = u32(at), length = u32(at + 4);
+        EXPECT_EQ(length % 4, 0u);
+        EXPECT_EQ(u32(at + length - 4), length) << "trailer length";
+        out.emplace_back(type, std::vector<std::byte>(
+                                   reinterpret_cast<std::byte*>(all.data() + at + 8),
+                                   reinterpret_cast<std::byte*>(all.data() + at + length - 4)));
+        at += length;
+    }
+    return out;
+}
+
+// The value of option `code` in an options list starting at `at` of `body`.
+inline std::optional<std::uint64_t> option(const std::vector<std::byte>& body, std::size_t at,
+                                           std::uint16_t code) {
+    while (at + 4 <= body.size()) {
+        const auto c = std::to_integer<std::uint16_t>(body[at]) |
+                       std::to_integer<std::uint16_t>(body[at + 1]) << 8;
+        const auto n = std::to_integer<std::uint16_t>(body[at + 2]) |
+                       std::to_integer<std::uint16_t>(body[at + 3]) << 8;
+        if (c == 0) break;
+        if (c == code) {
+            std::uint64_t v = 0;
+            for (int i = n - 1; i >= 0; --i)
+                v = v << 8 | std::to_integer<std::uint64_t>(body[at + 4 + i]);
+            return v;
+        }
+        at += 4 + (n + 3) / 4 * 4;
+    }
+    return std::nullopt;
+}
+
+}  // namespace twinos::test

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: MIT
+// Chapter 6 tests: `twinos run` as a user runs it -- the scenario's summary,
+// rule-file errors, overwrite losses in the output, rule changes mid-run,
+// signals and unwritable output.
+#include <gtest/gtest.h>
+#include <pcap/pcap.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "../common/run_twinos.h"
+#include "pcapng_blocks.h"
+#include "twinos/edge/capture_generator.h"
+
+namespace twinos::test {
+namespace {
+
+namespace fs = std::filesystem;
+
+fs::path temp(const std::string& name) {
+    return fs::temp_directory_path() / ("twinos-run-" + std::to_string(getpid()) + "-" + name);
+}
+
+std::size_t packets_in(const fs::path& path, std::string* error = nullptr) {
+    char err[PCAP_ERRBUF_SIZE];
+    pcap_t* p = pcap_open_offline(path.c_str(), err);
+    if (p == nullptr) {
+        if (error) *error = err;
+        return 0;
+    }
+    pcap_pkthdr* h;
+    const u_char* d;
+    std::size_t n = 0;
+    int r;
+    while ((r = pcap_next_ex(p, &h, &d)) == 1) ++n;
+    if (error && r != PCAP_ERROR_BREAK) *error = pcap_geterr(p);
+    pcap_close(p);
+    return n;
+}
+
+void write_text(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }
+
+TEST(RunMonitor, TheScenarioWritesItsCaptureAndAStableSummary) {
+    const fs::path out = temp("s.pcap");
+    const CommandRun a = run_twinos("run -c 100 -w " + out.string());
+    ASSERT_EQ(a.exit_code, 0) << a.output;
+    EXPECT_TRUE(has(a.output, "capture matched=101 captured=101 lost=0 "))
+        << a.output;  // 100 replies + the request
+    EXPECT_TRUE(has(a.output, "client  requested=100 received=100 corrupt=0")) << a.output;
+    EXPECT_TRUE(has(a.output, "table1  model constants, simulated: A=1.99us B=3.99us C=7.38us"))
+        << a.output;
+    EXPECT_TRUE(has(a.output, "throughput  paper sec. 4.4")) << a.output;
+    EXPECT_EQ(packets_in(out), 101u);
+    const CommandRun b = run_twinos("run -c 100 -w " + out.string());
+    EXPECT_EQ(a.output, b.output) << "the same run must print the same summary";
+    fs::remove(out);
+}
+
+TEST(RunMonitor, RuleFileMistakesStopEverythingAndCreateNoOutput) {
+    const fs::path rules = temp("bad.rules"), out = temp("never.pcap");
+    write_text(rules, "twinos-rules 1\nrule web filter \"tcp prot 80\" slice 96\n");
+    const CommandRun r = run_twinos("run --rules " + rules.string() + " -w " + out.string());
+    EXPECT_EQ(r.exit_code, 2);
+    EXPECT_TRUE(has(r.output, rules.string() + ":2:17: filter \"tcp prot 80\":")) << r.output;
+    EXPECT_FALSE(fs::exists(out));
+    const CommandRun offset = run_twinos("run --offset 14 -s 20 -w " + out.string());
+    EXPECT_EQ(offset.exit_code, 2);
+    EXPECT_TRUE(has(offset.output, "takes its slice from offset 14: pcap and pcapng need slices"))
+        << offset.output;
+    EXPECT_FALSE(fs::exists(out));
+    const CommandRun both = run_twinos("run --rules " + rules.string() + " udp");
+    EXPECT_EQ(both.exit_code, 2);
+    EXPECT_TRUE(has(both.output, "either --rules FILE or a filter expression")) << both.output;
+    fs::remove(rules);
+}
+
+TEST(RunMonitor, OverwriteLossesAreCountedAndRecordedInThePcapng) {
+    const fs::path out = temp("lossy.pcapng");
+    // An 8 KiB log area read every 50 ms cannot keep up with 300 frames.
+    const CommandRun r =
+        run_twinos("run -c 300 --log-area 8K --poll-interval 50ms -w " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    const auto at = r.output.find("capture matched=");
+    ASSERT_NE(at, std::string::npos);
+    unsigned long long matched = 0, captured = 0, lost = 0;
+    ASSERT_EQ(std::sscanf(r.output.c_str() + at, "capture matched=%llu captured=%llu lost=%llu",
+                          &matched, &captured, &lost),
+              3);
+    EXPECT_GT(lost, 0u);
+    EXPECT_EQ(captured + lost, matched);
+    EXPECT_EQ(packets_in(out), captured);
+    const auto all = blocks(out);
+    ASSERT_FALSE(all.empty());
+    EXPECT_EQ(option(all.back().second, 12, 7), lost) << "isb_osdrop";
+    // Wireshark's reader agrees: per-packet drop counts add up to the loss.
+    if (fs::exists("/usr/bin/tshark")) {
+        const fs::path fields = temp("drops.txt");
+        ASSERT_EQ(std::system(("tshark -r " + out.string() + " -T fields -e frame.drop_count > " +
+                               fields.string() + " 2>/dev/null")
+                                  .c_str()),
+                  0);
+        std::ifstream in(fields);
+        unsigned long long sum = 0, lines = 0, v;
+        std::string line;
+        while (std::getline(in, line)) {
+            ++lines;
+            if (!line.empty() && std::sscanf(line.c_str(), "%llu", &v) == 1) sum += v;
+        }
+        EXPECT_EQ(lines, captured);
+        EXPECT_EQ(sum, lost);
+        fs::remove(fields);
+    }
+    fs::remove(out);
+}
+
+TEST(RunMonitor, RulesChangeMidRunAtTheGivenTime) {
+    const fs::path a = temp("a.rules"), b = temp("b.rules"), out = temp("change.txt");
+    write_text(a, "twinos-rules 1\nrule small filter \"len < 200\" slice 64\n");
+    write_text(b, "twinos-rules 1\nrule big filter \"len >= 200\" slice 64\n");
+    const CommandRun r = run_twinos("run -c 300 --rules " + a.string() +
+                                    " --rules-at 6ms:" + b.string() + " -w " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    EXPECT_TRUE(has(r.output, "rules   changed at ")) << r.output;
+    std::ifstream in(out);
+    std::string line;
+    bool changed = false;
+    std::size_t small = 0, big = 0;
+    while (std::getline(in, line)) {
+        if (line[0] == '#') continue;
+        unsigned captured = 0, original = 0;
+        ASSERT_EQ(std::sscanf(line.c_str(), "%*s %*s %u/%u", &captured, &original), 2) << line;
+        if (original >= 200) changed = true;
+        // Before the change only small frames, after it only big ones.
+        if (!changed) {
+            EXPECT_LT(original, 200u) << line;
+            ++small;
+        } else {
+            EXPECT_GE(original, 200u) << line;
+            ++big;
+        }
+    }
+    EXPECT_GT(small, 0u);
+    EXPECT_GT(big, 0u);
+    fs::remove(a);
+    fs::remove(b);
+    fs::remove(out);
+}
+
+TEST(RunMonitor, AnUnwritableOutputIsAClearError) {
+    const CommandRun r = run_twinos("run -c 10 -w /nonexistent-dir/x.pcap");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_TRUE(has(r.output, "/nonexistent-dir/x.pcap: cannot create")) << r.output;
+}
+
+TEST(RunMonitor, SigintStopsTheTrafficAndLeavesAValidFile) {
+    const fs::path in = temp("long.pcap"), out = temp("interrupted.pcap");
+    edge::write_generated_capture(in, {200'000, {64}, machine::microseconds(20)});
+    int pipe_fds[2];
+    ASSERT_EQ(pipe(pipe_fds), 0);
+    const pid_t child = fork();
+    if (child == 0) {
+        dup2(pipe_fds[1], 1);
+        close(pipe_fds[0]);
+        // Trace every NIC event: the output keeps flowing through the pipe.
+        execl(TWINOS_BINARY, TWINOS_BINARY, "run", "-r", in.c_str(), "-w", out.c_str(), "--trace",
+              "nic,net", static_cast<char*>(nullptr));
+        _exit(127);
+    }
+    close(pipe_fds[1]);
+    // Wait -- on the pipe, not the clock -- until the run is under way.
+    char buf[4096];
+    std::string seen;
+    while (seen.find("up, station") == std::string::npos) {
+        const ssize_t n = read(pipe_fds[0], buf, sizeof buf);
+        ASSERT_GT(n, 0) << "the run ended before it started";
+        seen.append(buf, static_cast<std::size_t>(n));
+    }
+    kill(child, SIGINT);
+    while (read(pipe_fds[0], buf, sizeof buf) > 0) {
+    }
+    close(pipe_fds[0]);
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0);
+    std::string error;
+    const std::size_t n = packets_in(out, &error);
+    EXPECT_EQ(error, "") << "the file must read to a clean end";
+    EXPECT_LT(n, 200'000u) << "the run was not interrupted";
+    fs::remove(in);
+    fs::remove(out);
+}
+
+}  // namespace
+}  // namespace twinos::test
