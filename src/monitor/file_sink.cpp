@@ -29,6 +29,7 @@ void FileSink::write_block(std::span<const std::byte> block) {
     if (buffer_.size() >= kBuffer) flush();
 }
 
+// [monitor:file-flush]
 void FileSink::flush() {
     if (buffer_.empty() || fd_ < 0) return;
     std::size_t done = 0;
@@ -51,6 +52,7 @@ void FileSink::flush() {
     committed_ += static_cast<long>(buffer_.size());
     buffer_.clear();
 }
+// [/monitor:file-flush]
 
 void FileSink::close() {
     if (fd_ < 0) return;

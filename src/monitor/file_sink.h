@@ -26,7 +26,8 @@ public:
     FileSink(const FileSink&) = delete;
     FileSink& operator=(const FileSink&) = delete;
 
-    /// Append one whole block. @throws WriteError, the file cut back to its last whole buffer.
+    /// Append one whole block. On a failed write the file is cut back to its
+    /// last whole buffer. @throws WriteError when a write fails.
     void write_block(std::span<const std::byte> block);
     /// Write out what is buffered. @throws WriteError
     void flush();

@@ -31,6 +31,7 @@ std::int64_t MonitorAp::syscall(std::uint32_t nr, std::vector<std::uint64_t> arg
     return kernel_->syscall(*process_, nr, args);
 }
 
+// [monitor:start]
 void MonitorAp::start(twinos::os::Kernel& preceding) {
     kernel_ = &preceding;
     // (1) The log area and its management structure, in the AP's own memory.
@@ -56,7 +57,9 @@ void MonitorAp::start(twinos::os::Kernel& preceding) {
     for (const capture::CopyRule& r : options_.rules.table) snaplen = std::max(snaplen, r.size);
     writer_ = open_writer(options_.format, options_.output, snaplen);
 }
+// [/monitor:start]
 
+// [monitor:change-rules]
 void MonitorAp::change_rules(const RuleSet& rules) {
     // The table goes down as bytes in the AP's memory, after the log area;
     // the kernel writes its reason there when it refuses.
@@ -77,7 +80,9 @@ void MonitorAp::change_rules(const RuleSet& rules) {
     }
     options_.rules = rules;
 }
+// [/monitor:change-rules]
 
+// [monitor:poll]
 std::uint64_t MonitorAp::poll() {
     ++polls_;
     // (3) Take everything waiting, oldest first; the reader moves the read
@@ -88,7 +93,9 @@ std::uint64_t MonitorAp::poll() {
         writer_->write(h, slice, static_cast<std::int64_t>(h.timestamp_ns), lost_now);
     });
 }
+// [/monitor:poll]
 
+// [monitor:stop]
 CaptureTotals MonitorAp::stop() {
     poll();  // (4) a last read ...
     const std::uint64_t matched = reader_->field(capture::control::kPacketsMatched);
@@ -100,5 +107,6 @@ CaptureTotals MonitorAp::stop() {
     writer_.reset();
     return totals;
 }
+// [/monitor:stop]
 
 }  // namespace monitor

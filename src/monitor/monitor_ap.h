@@ -54,9 +54,10 @@ public:
     // MonitorAp — public interface
 
     /// Steps (1) and (2), in the preceding OS (call from its boot or while
-    /// it runs). @throws RuleFileError when the kernel refuses the rules,
-    /// WriteError when the output cannot be created, std::runtime_error when
-    /// the log area cannot be set up. Nothing is written before the rules are in.
+    /// it runs). Nothing is written before the rules are in.
+    /// @throws RuleFileError when the kernel refuses the rules.
+    /// @throws WriteError when the output cannot be created.
+    /// @throws std::runtime_error when the log area cannot be set up.
     void start(twinos::os::Kernel& preceding);
 
     /// Step (2) again: replace the rules, atomically. @pre the preceding OS runs.

@@ -85,6 +85,7 @@ PcapngWriter::PcapngWriter(const std::string& path, std::uint32_t snaplen) : fil
     end_block();
 }
 
+// [monitor:pcapng-epb]
 void PcapngWriter::write(const capture::RecordHeader& h, std::span<const std::byte> slice,
                          std::int64_t time_ns, std::uint64_t lost_before) {
     last_time_ns_ = time_ns;
@@ -102,7 +103,9 @@ void PcapngWriter::write(const capture::RecordHeader& h, std::span<const std::by
     option(kEndOfOptions, {});
     end_block();
 }
+// [/monitor:pcapng-epb]
 
+// [monitor:pcapng-isb]
 void PcapngWriter::finish(const CaptureTotals& totals) {
     begin_block(kInterfaceStatistics);
     put32(0);
@@ -116,5 +119,6 @@ void PcapngWriter::finish(const CaptureTotals& totals) {
     end_block();
     file_.close();
 }
+// [/monitor:pcapng-isb]
 
 }  // namespace monitor

@@ -126,6 +126,7 @@ void parse_slice(Statement& s, capture::CopyRule& rule) {
 
 }  // namespace
 
+// [monitor:parse-rules]
 RuleSet parse_rule_file(const std::string& text, const std::string& file) {
     RuleSet set;
     std::istringstream in(text);
@@ -186,6 +187,7 @@ RuleSet parse_rule_file(const std::string& text, const std::string& file) {
         throw RuleFileError(file, number + 1, 1, "no rules: nothing would be logged");
     return set;
 }
+// [/monitor:parse-rules]
 
 RuleSet read_rule_file(const std::string& path) {
     std::ifstream in(path);

@@ -124,6 +124,50 @@ TEST(PcapngOutput, LibpcapReadsItAndTheFlagsDropsAndStatisticsAreThere) {
     fs::remove(path);
 }
 
+TEST(PcapngOutput, WiresharksReaderSeesEveryPacketAndItsDropCount) {
+    ASSERT_TRUE(fs::exists("/usr/bin/tshark")) << "scripts/install-deps.sh installs tshark";
+    const fs::path path = temp_file("t.pcapng"), fields = temp_file("t.txt");
+    const auto packets = sample_packets();
+    auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+        writer->write(packets[i].header, packets[i].bytes, packets[i].time_ns, i % 10 == 3 ? 2 : 0);
+    }
+    writer->finish({packets.size(), 10, packets.size() + 10});
+    const std::string command = "tshark -r " + path.string() +
+                                " -T fields -e frame.cap_len -e frame.len -e frame.drop_count -e "
+                                "frame.p2p_dir > " +
+                                fields.string() + " 2>/dev/null";
+    ASSERT_EQ(std::system(command.c_str()), 0);
+    std::ifstream in(fields);
+    std::string line;
+    std::size_t i = 0;
+    unsigned long long drops = 0;
+    while (std::getline(in, line)) {
+        ASSERT_LT(i, packets.size());
+        unsigned cap = 0, len = 0;
+        ASSERT_GE(std::sscanf(line.c_str(), "%u\t%u", &cap, &len), 2) << line;
+        EXPECT_EQ(cap, packets[i].bytes.size()) << i;
+        EXPECT_EQ(len, packets[i].header.original_length) << i;
+        // Split on tabs: an empty field (no drops) must stay empty.
+        std::vector<std::string> f;
+        std::size_t from = 0, tab;
+        while ((tab = line.find('\t', from)) != std::string::npos) {
+            f.push_back(line.substr(from, tab - from));
+            from = tab + 1;
+        }
+        f.push_back(line.substr(from));
+        ASSERT_EQ(f.size(), 4u) << line;
+        if (!f[2].empty()) drops += std::stoull(f[2]);
+        EXPECT_EQ(f[3], packets[i].header.direction == Direction::Rx ? "1" : "0")
+            << "p2p_dir " << line;
+        ++i;
+    }
+    EXPECT_EQ(i, packets.size());
+    EXPECT_EQ(drops, 10u);
+    fs::remove(path);
+    fs::remove(fields);
+}
+
 TEST(TextOutput, OneLinePerPacketWithItsHeadersAndTheTotals) {
     const fs::path path = temp_file("a.txt");
     std::vector<std::byte> udp;

@@ -62,6 +62,7 @@ void write_stats_json(const std::string& path, const monitor::CaptureTotals& t,
 
 }  // namespace
 
+// [twinos:run-monitored]
 int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     // Everything the user typed is checked before anything starts, and no
     // output file exists until the kernel has accepted the rules.
@@ -267,5 +268,6 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     }
     return stop_requested ? 0 : status;
 }
+// [/twinos:run-monitored]
 
 }  // namespace twinos::cli
