@@ -149,6 +149,43 @@ TEST(RunMonitor, RulesChangeMidRunAtTheGivenTime) {
     fs::remove(out);
 }
 
+TEST(RunMonitor, StatisticsGoToJsonToo) {
+    const fs::path out = temp("j.pcap"), json = temp("stats.json");
+    const CommandRun r =
+        run_twinos("run -c 50 -w " + out.string() + " --stats-json " + json.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;
+    std::ifstream in(json);
+    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    EXPECT_TRUE(has(text, "\"matched\": 51")) << text;
+    EXPECT_TRUE(has(text, "\"captured\": 51")) << text;
+    EXPECT_TRUE(has(text, "\"lost\": 0")) << text;
+    EXPECT_TRUE(has(text, "\"security_events\": 0")) << text;
+    fs::remove(out);
+    fs::remove(json);
+}
+
+TEST(RunMonitor, ReplaysToPcapngReadBackByLibpcapAndTshark) {
+    for (const char* name : {"afs.pcap", "mptcp-v0.pcap", "dhcp-option-108.pcapng"}) {
+        SCOPED_TRACE(name);
+        const fs::path in = fs::path(TWINOS_TEST_DATA) / "pcaps/ethernet" / name,
+                       out = temp("r.pcapng");
+        const CommandRun r = run_twinos("run -r " + in.string() + " -w " + out.string());
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        const std::size_t n = packets_in(in);
+        EXPECT_EQ(packets_in(out), n);
+        const fs::path count = temp("count.txt");
+        ASSERT_EQ(
+            std::system(
+                ("tshark -r " + out.string() + " 2>/dev/null | wc -l > " + count.string()).c_str()),
+            0);
+        std::size_t lines = 0;
+        std::ifstream(count) >> lines;
+        EXPECT_EQ(lines, n);
+        fs::remove(out);
+        fs::remove(count);
+    }
+}
+
 TEST(RunMonitor, AnUnwritableOutputIsAClearError) {
     const CommandRun r = run_twinos("run -c 10 -w /nonexistent-dir/x.pcap");
     EXPECT_EQ(r.exit_code, 1);
