@@ -88,6 +88,31 @@ void report(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
 
 }  // namespace
 
+std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, os::TwinOsOptions& options,
+                                                  edge::Fig6Options& scenario) {
+    if (o.rx_buffer < 60 || o.rx_buffer > 8191) {
+        throw std::invalid_argument("--rx-buffer: " + std::to_string(o.rx_buffer) +
+                                    " is not in 60..8191 (the UPD's 13-bit length field)");
+    }
+    options.nic_driver.rx_buffer_bytes = o.rx_buffer;
+    if (!o.sizes.empty()) scenario.frame_sizes = parse_sizes(o.sizes);
+    if (o.count >= 0 && o.read_file.empty()) scenario.count = static_cast<std::uint32_t>(o.count);
+    if (o.read_file.empty()) return nullptr;
+    auto replay = edge::PcapReplay::open(o.read_file);
+    // Replay means the co-existing OS receives everything, as a host
+    // running tcpdump would: promiscuous through the unchanged driver.
+    options.nic_driver.promiscuous = true;
+    return replay;
+}
+
+void report_client(const edge::Fig6Scenario& fig6, std::uint32_t requested, std::ostream& out) {
+    const os::Fig6Client* client = fig6.client();
+    out << "client  requested=" << requested
+        << " received=" << (client ? client->stats().replies : 0)
+        << " corrupt=" << (client ? client->stats().corrupt : 0)
+        << " out_of_order=" << (client ? client->stats().out_of_order : 0) << '\n';
+}
+
 void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
     report(twin, sent, out);
 }
@@ -150,20 +175,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         const std::uint64_t memory = parse_size(o.memory);
         config = MachineConfig::original(memory);
         trace_mask = parse_trace_flags(o.trace);
-        if (o.rx_buffer < 60 || o.rx_buffer > 8191) {
-            throw std::invalid_argument("--rx-buffer: " + std::to_string(o.rx_buffer) +
-                                        " is not in 60..8191 (the UPD's 13-bit length field)");
-        }
-        options.nic_driver.rx_buffer_bytes = o.rx_buffer;
-        if (!o.sizes.empty()) scenario.frame_sizes = parse_sizes(o.sizes);
-        if (o.count >= 0 && o.read_file.empty())
-            scenario.count = static_cast<std::uint32_t>(o.count);
-        if (!o.read_file.empty()) {
-            replay = edge::PcapReplay::open(o.read_file);
-            // Replay means the co-existing OS receives everything, as a host
-            // running tcpdump would: promiscuous through the unchanged driver.
-            options.nic_driver.promiscuous = true;
-        }
+        replay = prepare_traffic(o, options, scenario);
     } catch (const std::invalid_argument& e) {
         err << "twinos run: error: " << e.what() << '\n';
         return 2;
@@ -200,11 +212,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         out << "== twinos run " << mode << ": built-in scenario (paper Fig. 6) ==\n";
         edge::Fig6Scenario fig6(twin, scenario);
         const bool complete = fig6.run();
-        const os::Fig6Client* client = fig6.client();
-        out << "client  requested=" << scenario.count
-            << " received=" << (client ? client->stats().replies : 0)
-            << " corrupt=" << (client ? client->stats().corrupt : 0)
-            << " out_of_order=" << (client ? client->stats().out_of_order : 0) << '\n';
+        report_client(fig6, scenario.count, out);
         if (!complete) {
             err << "twinos run: error: the client did not receive every frame it asked for\n";
             status = 1;

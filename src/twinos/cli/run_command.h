@@ -13,6 +13,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <ostream>
 #include <string>
 #include <vector>
@@ -22,10 +23,14 @@ class App;
 }
 namespace twinos::os {
 class TwinOs;
-}
+struct TwinOsOptions;
+}  // namespace twinos::os
 namespace twinos::edge {
 class TxRecorder;
-}
+class PcapReplay;
+class Fig6Scenario;
+struct Fig6Options;
+}  // namespace twinos::edge
 namespace pseudonic {
 class PseudoNic;
 }
@@ -58,6 +63,16 @@ void add_run_command(CLI::App& app, RunOptions& options);
 
 /// Run `twinos run`. @return 0 done, 1 runtime error, 2 usage or input error.
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
+
+/// The traffic both modes share: the driver's buffer size, the scenario's
+/// sizes and count, or the capture to replay (which makes the co-existing
+/// OS promiscuous). @throws std::invalid_argument, edge::ReplayError.
+/// @return the opened replay, or nullptr for the built-in scenario.
+std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& options,
+                                                  os::TwinOsOptions& twin_options,
+                                                  edge::Fig6Options& scenario);
+/// Print the scenario's client line.
+void report_client(const edge::Fig6Scenario& scenario, std::uint32_t requested, std::ostream& out);
 
 /// Print the per-layer report (wire, NIC, driver, stack).
 void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out);

@@ -83,11 +83,6 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         if (poll <= Ticks{0}) throw std::invalid_argument("--poll-interval: must be positive");
         if (o.snaplen == 0 || o.snaplen > 65535)
             throw std::invalid_argument("-s: must be 1..65535");
-        if (o.rx_buffer < 60 || o.rx_buffer > 8191) {
-            throw std::invalid_argument("--rx-buffer: " + std::to_string(o.rx_buffer) +
-                                        " is not in 60..8191");
-        }
-        options.nic_driver.rx_buffer_bytes = o.rx_buffer;
         mopts.output = o.write_file.empty() ? "capture.pcap" : o.write_file;
         if (o.format.empty()) {
             mopts.format = monitor::format_for(mopts.output);
@@ -105,10 +100,6 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         mopts.rules = o.rules_file.empty()
                           ? monitor::command_line_rules(join(o.filter), o.offset, o.snaplen)
                           : monitor::read_rule_file(o.rules_file);
-        if (!o.sizes.empty() || o.count >= 0) {
-            if (o.count >= 0 && o.read_file.empty())
-                scenario.count = static_cast<std::uint32_t>(o.count);
-        }
         for (const std::string& spec : o.rules_at) {
             const std::size_t colon = spec.find(':');
             if (colon == std::string::npos) {
@@ -119,10 +110,7 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         }
         std::stable_sort(changes.begin(), changes.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
-        if (!o.read_file.empty()) {
-            replay = edge::PcapReplay::open(o.read_file);
-            options.nic_driver.promiscuous = true;  // receive everything, as tcpdump would
-        }
+        replay = prepare_traffic(o, options, scenario);
     } catch (const std::invalid_argument& e) {
         err << "twinos run: error: " << e.what() << '\n';
         return 2;
@@ -219,11 +207,7 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
                 ap->poll();
             });
             const bool complete = fig6.run();
-            const os::Fig6Client* client = fig6.client();
-            out << "client  requested=" << scenario.count
-                << " received=" << (client ? client->stats().replies : 0)
-                << " corrupt=" << (client ? client->stats().corrupt : 0)
-                << " out_of_order=" << (client ? client->stats().out_of_order : 0) << '\n';
+            report_client(fig6, scenario.count, out);
             if (!complete && !stop_requested) {
                 err << "twinos run: error: the client did not receive every frame it asked for\n";
                 status = 1;
