@@ -66,7 +66,9 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 /// The traffic both modes share: the driver's buffer size, the scenario's
 /// sizes and count, or the capture to replay (which makes the co-existing
-/// OS promiscuous). @throws std::invalid_argument, edge::ReplayError.
+/// OS promiscuous).
+/// @throws std::invalid_argument for a bad option.
+/// @throws edge::ReplayError for a capture that cannot be replayed.
 /// @return the opened replay, or nullptr for the built-in scenario.
 std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& options,
                                                   os::TwinOsOptions& twin_options,
