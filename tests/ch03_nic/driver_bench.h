@@ -63,6 +63,12 @@ private:
     os::TwinOs* twin_;
 };
 
+/// A test frame of `length` bytes addressed to the bench's own card, so the
+/// receive filter passes it.
+inline std::vector<std::byte> to_me(const DriverBench& b, std::size_t length, std::uint8_t seed) {
+    return test_frame(length, seed, b.mac());
+}
+
 /// Queue 20 frames at one instant: the 16-DPD ring takes 16, refuses 4;
 /// all 16 reach the wire byte for byte and are reclaimed, after which the
 /// ring takes more. Run on the original machine and behind the pseudo NIC.

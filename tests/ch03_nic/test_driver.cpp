@@ -11,10 +11,6 @@ namespace {
 
 using namespace twinos::machine::el3;
 
-std::vector<std::byte> to_me(const DriverBench& b, std::size_t length, std::uint8_t seed) {
-    return test_frame(length, seed, b.mac());
-}
-
 TEST(Driver3c905x, OpenBuildsACircularRingOf32UpdsWith1536ByteBuffers) {
     DriverBench b;
     PhysicalMemory& mem = b.machine().memory();

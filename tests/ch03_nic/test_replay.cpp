@@ -2,10 +2,10 @@
 // Chapter 3 tests: replaying real captures into the original machine. The
 // oracle is libpcap reading the same file.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 
 #include <filesystem>
 
+#include "../common/libpcap_oracle.h"
 #include "driver_bench.h"
 #include "twinos/edge/pcap_replay.h"
 
@@ -15,26 +15,11 @@ namespace {
 namespace fs = std::filesystem;
 const fs::path kPcaps = fs::path(TWINOS_TEST_DATA) / "pcaps";
 
-struct OracleFrame {
-    std::vector<std::byte> bytes;
-    std::uint32_t original_length;
-};
-
 // Every record of `path` as libpcap sees it.
-std::vector<OracleFrame> oracle(const fs::path& path) {
-    char errbuf[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(path.c_str(), errbuf);
-    EXPECT_NE(p, nullptr) << errbuf;
-    std::vector<OracleFrame> frames;
-    if (p == nullptr) return frames;
-    pcap_pkthdr* h;
-    const u_char* data;
-    while (pcap_next_ex(p, &h, &data) == 1) {
-        const auto* b = reinterpret_cast<const std::byte*>(data);
-        frames.push_back({{b, b + h->caplen}, h->len});
-    }
-    pcap_close(p);
-    return frames;
+std::vector<OracleRecord> oracle(const fs::path& path) {
+    OracleFile file = read_with_libpcap(path);
+    EXPECT_EQ(file.error, "");
+    return std::move(file.records);
 }
 
 struct ReplayRun {
@@ -74,7 +59,7 @@ TEST(Replay, EveryEthernetFileDeliversItsFramesInOrderByteForByte) {
         const ReplayRun run = replay(file, 8191);
         EXPECT_FALSE(run.error.has_value()) << *run.error;
         std::size_t too_long = 0, next = 0;
-        for (const OracleFrame& f : expected) {
+        for (const OracleRecord& f : expected) {
             if (f.bytes.size() > 8191) {
                 ++too_long;  // counted, never delivered in part
                 continue;

@@ -2,9 +2,9 @@
 // Chapter 5 tests: the acquisition part on the machine -- when, where,
 // positions and what; loss accounting; rule swaps; transmit capture.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 
 #include "../common/compile_filter.h"
+#include "../common/libpcap_oracle.h"
 #include "ring_fixture.h"
 #include "twinos/edge/pcap_replay.h"
 
@@ -91,18 +91,12 @@ TEST(Acquisition, ReplayedFramesKeepTheCapturesOwnTimestampsEvenBackwards) {
         b.system.twin().run_until(b.machine().link().next_arrival());
     b.run_for(milliseconds(1));
     // The oracle: libpcap's own timestamps, in nanoseconds.
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline_with_tstamp_precision(
-        (std::string(TWINOS_TEST_DATA) + "/pcaps/ethernet/mptcp-v0.pcap").c_str(),
-        PCAP_TSTAMP_PRECISION_NANO, err);
-    ASSERT_NE(p, nullptr) << err;
+    const OracleFile file =
+        read_with_libpcap(std::string(TWINOS_TEST_DATA) + "/pcaps/ethernet/mptcp-v0.pcap");
+    ASSERT_EQ(file.error, "");
     std::vector<std::uint64_t> want;
-    pcap_pkthdr* h;
-    const u_char* data;
-    while (pcap_next_ex(p, &h, &data) == 1) {
-        want.push_back(static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec);
-    }
-    pcap_close(p);
+    for (const OracleRecord& r : file.records)
+        want.push_back(static_cast<std::uint64_t>(r.time_ns));
     const auto logged = read_all(b);
     ASSERT_EQ(logged.size(), want.size());
     std::size_t backwards = 0;

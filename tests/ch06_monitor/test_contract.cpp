@@ -4,11 +4,11 @@
 // libpcap's filter selects from IN, in order, with the same timestamps and
 // original lengths, each cut to at most N bytes -- byte for byte.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 #include <unistd.h>
 
 #include <filesystem>
 
+#include "../common/libpcap_oracle.h"
 #include "../common/run_twinos.h"
 
 namespace twinos::test {
@@ -16,13 +16,6 @@ namespace {
 
 namespace fs = std::filesystem;
 const fs::path kEthernet = fs::path(TWINOS_TEST_DATA) / "pcaps/ethernet";
-
-struct Pkt {
-    std::vector<std::uint8_t> bytes;
-    std::uint32_t len;
-    std::int64_t ns;
-    bool operator==(const Pkt&) const = default;
-};
 
 // Classic pcap keeps seconds in 32 bits, which libpcap reads back signed: a
 // time past 2106 wraps (pcapng keeps it). What a pcap of `ns` reads back as.
@@ -34,41 +27,22 @@ std::int64_t as_pcap_time(std::int64_t ns) {
     return std::int64_t{s32} * 1'000'000'000 + fraction;
 }
 
-// The packets of `path` (nanosecond times), optionally filtered, each cut to `snap`.
-std::vector<Pkt> read(const fs::path& path, const std::string& filter = "",
-                      std::uint32_t snap = 1u << 31) {
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t* p =
-        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
-    EXPECT_NE(p, nullptr) << err;
-    std::vector<Pkt> out;
-    if (p == nullptr) return out;
-    bpf_program prog{};
-    if (!filter.empty()) {
-        EXPECT_EQ(pcap_compile(p, &prog, filter.c_str(), 1, PCAP_NETMASK_UNKNOWN), 0);
-    }
-    pcap_pkthdr* h;
-    const u_char* data;
-    while (pcap_next_ex(p, &h, &data) == 1) {
-        if (!filter.empty() && pcap_offline_filter(&prog, h, data) == 0) continue;
-        const std::uint32_t n = std::min(h->caplen, snap);
-        out.push_back({{data, data + n},
-                       h->len,
-                       static_cast<std::int64_t>(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec});
-    }
-    if (!filter.empty()) pcap_freecode(&prog);
-    pcap_close(p);
-    return out;
+// The packets of `path` libpcap's `filter` selects.
+std::vector<OracleRecord> read(const fs::path& path, const std::string& filter = "") {
+    OracleFile file = read_with_libpcap(path, filter);
+    EXPECT_EQ(file.error, "") << path;
+    return std::move(file.records);
 }
 
 // What the machine can carry: frames up to the largest 3c905 buffer.
-std::vector<Pkt> receivable(const fs::path& path, const std::string& filter, std::uint32_t snap) {
-    std::vector<Pkt> all = read(path, filter);
-    std::vector<Pkt> out;
-    for (Pkt& p : all) {
+std::vector<OracleRecord> receivable(const fs::path& path, const std::string& filter,
+                                     std::uint32_t snap) {
+    std::vector<OracleRecord> all = read(path, filter);
+    std::vector<OracleRecord> out;
+    for (OracleRecord& p : all) {
         if (p.bytes.size() > 8191) continue;  // counted as too long, never delivered
         if (p.bytes.size() > snap) p.bytes.resize(snap);
-        p.ns = as_pcap_time(p.ns);
+        p.time_ns = as_pcap_time(p.time_ns);
         out.push_back(std::move(p));
     }
     return out;

@@ -3,7 +3,6 @@
 // rule-file errors, overwrite losses in the output, rule changes mid-run,
 // signals and unwritable output.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/libpcap_oracle.h"
 #include "../common/run_twinos.h"
 #include "pcapng_blocks.h"
 #include "twinos/edge/capture_generator.h"
@@ -24,21 +24,11 @@ fs::path temp(const std::string& name) {
     return fs::temp_directory_path() / ("twinos-run-" + std::to_string(getpid()) + "-" + name);
 }
 
+// How many packets libpcap reads from `path`; what it said if it stopped early.
 std::size_t packets_in(const fs::path& path, std::string* error = nullptr) {
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(path.c_str(), err);
-    if (p == nullptr) {
-        if (error) *error = err;
-        return 0;
-    }
-    pcap_pkthdr* h;
-    const u_char* d;
-    std::size_t n = 0;
-    int r;
-    while ((r = pcap_next_ex(p, &h, &d)) == 1) ++n;
-    if (error && r != PCAP_ERROR_BREAK) *error = pcap_geterr(p);
-    pcap_close(p);
-    return n;
+    const OracleFile file = read_with_libpcap(path);
+    if (error) *error = file.error;
+    return file.records.size();
 }
 
 void write_text(const fs::path& path, const std::string& text) { std::ofstream(path) << text; }

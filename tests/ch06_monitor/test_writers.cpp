@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Chapter 6 tests: the output formats -- read back by libpcap, byte for byte.
 #include <gtest/gtest.h>
-#include <pcap/pcap.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -10,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "../common/libpcap_oracle.h"
 #include "monitor/log_writer.h"
 #include "monitor/packet_summary.h"
 #include "monitor/pcapng_writer.h"
@@ -48,36 +48,18 @@ std::vector<Packet> sample_packets() {
     return out;
 }
 
-// Read `path` with libpcap at nanosecond precision.
-std::vector<Packet> read_back(const fs::path& path, int& snaplen) {
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t* p =
-        pcap_open_offline_with_tstamp_precision(path.c_str(), PCAP_TSTAMP_PRECISION_NANO, err);
-    EXPECT_NE(p, nullptr) << err;
-    std::vector<Packet> out;
-    if (p == nullptr) return out;
-    snaplen = pcap_snapshot(p);
-    pcap_pkthdr* h;
-    const u_char* data;
-    int r;
-    while ((r = pcap_next_ex(p, &h, &data)) == 1) {
-        Packet k;
-        k.bytes.assign(reinterpret_cast<const std::byte*>(data),
-                       reinterpret_cast<const std::byte*>(data) + h->caplen);
-        k.header.original_length = h->len;
-        k.time_ns = static_cast<std::int64_t>(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec;
-        out.push_back(std::move(k));
-    }
-    EXPECT_EQ(r, PCAP_ERROR_BREAK) << pcap_geterr(p);  // a clean end, not an error
-    pcap_close(p);
-    return out;
+// Read `path` with libpcap, expecting a clean end.
+OracleFile read_back(const fs::path& path) {
+    OracleFile file = read_with_libpcap(path);
+    EXPECT_EQ(file.error, "") << path;
+    return file;
 }
 
-void expect_same(const std::vector<Packet>& written, const std::vector<Packet>& read) {
+void expect_same(const std::vector<Packet>& written, const std::vector<OracleRecord>& read) {
     ASSERT_EQ(read.size(), written.size());
     for (std::size_t i = 0; i < read.size(); ++i) {
         EXPECT_EQ(read[i].bytes, written[i].bytes) << i;
-        EXPECT_EQ(read[i].header.original_length, written[i].header.original_length) << i;
+        EXPECT_EQ(read[i].original_length, written[i].header.original_length) << i;
         EXPECT_EQ(read[i].time_ns, written[i].time_ns) << i;
     }
 }
@@ -88,9 +70,9 @@ TEST(PcapOutput, LibpcapReadsBackEveryPacketWithNanosecondTimes) {
     auto writer = monitor::open_writer(monitor::Format::Pcap, path, 1536);
     for (const Packet& p : packets) writer->write(p.header, p.bytes, p.time_ns, 0);
     writer->finish({packets.size(), 0, packets.size()});
-    int snaplen = 0;
-    expect_same(packets, read_back(path, snaplen));
-    EXPECT_EQ(snaplen, 1536);
+    const OracleFile file = read_back(path);
+    expect_same(packets, file.records);
+    EXPECT_EQ(file.snaplen, 1536);
     fs::remove(path);
 }
 
@@ -102,9 +84,9 @@ TEST(PcapngOutput, LibpcapReadsItAndTheFlagsDropsAndStatisticsAreThere) {
         writer->write(packets[i].header, packets[i].bytes, packets[i].time_ns, i == 7 ? 5 : 0);
     }
     writer->finish({packets.size(), 5, packets.size() + 5});
-    int snaplen = 0;
-    expect_same(packets, read_back(path, snaplen));
-    EXPECT_EQ(snaplen, 1536);
+    const OracleFile file = read_back(path);
+    expect_same(packets, file.records);
+    EXPECT_EQ(file.snaplen, 1536);
     const auto all = blocks(path);
     ASSERT_EQ(all.size(), 2 + packets.size() + 1);  // SHB, IDB, EPBs, ISB
     EXPECT_EQ(all.front().first, monitor::PcapngWriter::kSectionHeader);
@@ -252,9 +234,7 @@ TEST(OutputErrors, AFullDiskLeavesAValidFileUpToTheLastWholePacket) {
     waitpid(child, &status, 0);
     ASSERT_TRUE(WIFEXITED(status));
     ASSERT_EQ(WEXITSTATUS(status), 0) << "the writer did not report the full disk";
-    int snaplen = 0;
-    const auto read = read_back(path, snaplen);  // no error: a clean end
-    EXPECT_GT(read.size(), 50u);
+    EXPECT_GT(read_back(path).records.size(), 50u);  // and a clean end
     EXPECT_LE(fs::file_size(path), 200'000u);
     fs::remove(path);
 }
