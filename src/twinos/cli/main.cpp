@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "twinos/cli/boot_command.h"
+#include "twinos/cli/generate_command.h"
 #include "twinos/cli/run_command.h"
 
 int main(int argc, char** argv) {
@@ -17,6 +18,8 @@ int main(int argc, char** argv) {
     twinos::cli::add_boot_command(app, boot_options);
     twinos::cli::RunOptions run_options;
     twinos::cli::add_run_command(app, run_options);
+    twinos::cli::GenerateOptions generate_options;
+    twinos::cli::add_generate_command(app, generate_options);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -33,6 +36,9 @@ int main(int argc, char** argv) {
         }
         if (app.got_subcommand("run")) {
             return twinos::cli::run_run(run_options, std::cout, std::cerr);
+        }
+        if (app.got_subcommand("generate")) {
+            return twinos::cli::run_generate(generate_options, std::cout, std::cerr);
         }
     } catch (const std::exception& e) {
         std::cerr << "twinos: runtime error: " << e.what() << '\n';

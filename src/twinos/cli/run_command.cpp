@@ -3,7 +3,6 @@
 #include "twinos/cli/run_command.h"
 
 #include <CLI/CLI.hpp>
-#include <charconv>
 #include <memory>
 #include <optional>
 
@@ -35,26 +34,6 @@ private:
     FrameSource& inner_;
     std::int64_t left_;
 };
-
-std::vector<std::uint32_t> parse_sizes(const std::string& text) {
-    std::vector<std::uint32_t> sizes;
-    std::size_t start = 0;
-    while (start <= text.size()) {
-        const std::size_t end = std::min(text.find(',', start), text.size());
-        std::uint32_t v = 0;
-        auto [p, ec] = std::from_chars(text.data() + start, text.data() + end, v);
-        if (ec != std::errc() || p != text.data() + end || v < edge::kMinReplyFrame ||
-            v > edge::kMaxReplyFrame) {
-            throw std::invalid_argument("--sizes: '" + text + "' at column " +
-                                        std::to_string(start + 1) + ": frame sizes are " +
-                                        std::to_string(edge::kMinReplyFrame) + ".." +
-                                        std::to_string(edge::kMaxReplyFrame) + " bytes");
-        }
-        sizes.push_back(v);
-        start = end + 1;
-    }
-    return sizes;
-}
 
 // [twinos:run-report]
 void report(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
@@ -95,7 +74,7 @@ std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, os::TwinO
                                     " is not in 60..8191 (the UPD's 13-bit length field)");
     }
     options.nic_driver.rx_buffer_bytes = o.rx_buffer;
-    if (!o.sizes.empty()) scenario.frame_sizes = parse_sizes(o.sizes);
+    if (!o.sizes.empty()) scenario.frame_sizes = parse_frame_sizes("--sizes", o.sizes);
     if (o.count >= 0 && o.read_file.empty()) scenario.count = static_cast<std::uint32_t>(o.count);
     if (o.read_file.empty()) return nullptr;
     auto replay = edge::PcapReplay::open(o.read_file);

@@ -2,10 +2,14 @@
 // Command-line units: strict parsing with column-accurate errors.
 #include "twinos/cli/units.h"
 
+#include <algorithm>
+#include <charconv>
 #include <initializer_list>
 #include <limits>
 #include <stdexcept>
 #include <string>
+
+#include "twinos/edge/server_host.h"
 
 namespace twinos::cli {
 
@@ -117,6 +121,27 @@ machine::Partition parse_partition(std::string_view text, machine::OsId owner) {
         fail(text, colon + 1, std::string("size: ") + e.what());
     }
     return p;
+}
+
+std::vector<std::uint32_t> parse_frame_sizes(std::string_view option, std::string_view text) {
+    std::vector<std::uint32_t> sizes;
+    std::size_t start = 0;
+    while (start <= text.size()) {
+        const std::size_t end = std::min(text.find(',', start), text.size());
+        std::uint32_t v = 0;
+        auto [p, ec] = std::from_chars(text.data() + start, text.data() + end, v);
+        if (ec != std::errc() || p != text.data() + end || v < edge::kMinReplyFrame ||
+            v > edge::kMaxReplyFrame) {
+            throw std::invalid_argument(std::string(option) + ": '" + std::string(text) +
+                                        "' at column " + std::to_string(start + 1) +
+                                        ": frame sizes are " +
+                                        std::to_string(edge::kMinReplyFrame) + ".." +
+                                        std::to_string(edge::kMaxReplyFrame) + " bytes");
+        }
+        sizes.push_back(v);
+        start = end + 1;
+    }
+    return sizes;
 }
 
 }  // namespace twinos::cli

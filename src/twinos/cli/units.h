@@ -3,14 +3,15 @@
 //
 // Students type `--memory 256M`, `--quantum 10ms`, `--coexisting 0:128M`; this
 // file turns those into numbers, or into an error that says which column of
-// which word is wrong. Sizes accept K/M/G (binary, optionally followed by
-// `iB`) and `0x` hex; durations accept ns, us, ms and s.
+// which word is wrong. Frame-size lists are comma-separated. Sizes accept K/M/G (binary, optionally
+// followed by `iB`) and `0x` hex; durations accept ns, us, ms and s.
 //
 // Chapter: chapters/01-introduction.rst.
 #pragma once
 
 #include <cstdint>
 #include <string_view>
+#include <vector>
 
 #include "twinos/machine/partition.h"
 #include "twinos/machine/ticks.h"
@@ -28,5 +29,10 @@ machine::Ticks parse_duration(std::string_view text);
 /// Parse a partition as `BASE:SIZE`, e.g. `0:128M` or `128M:128M`.
 /// @throws std::invalid_argument naming the column that is wrong.
 machine::Partition parse_partition(std::string_view text, machine::OsId owner);
+
+/// Parse frame sizes such as `64` or `53,128,1514` (each 46..1514 bytes),
+/// for the option called `option`.
+/// @throws std::invalid_argument naming the option and the column that is wrong.
+std::vector<std::uint32_t> parse_frame_sizes(std::string_view option, std::string_view text);
 
 }  // namespace twinos::cli
