@@ -9,6 +9,8 @@
 
 #include <filesystem>
 #include <fstream>
+#include <string>
+#include <vector>
 
 #include "../common/libpcap_oracle.h"
 #include "../common/run_twinos.h"
@@ -182,27 +184,30 @@ TEST(RunMonitor, AnUnwritableOutputIsAClearError) {
     EXPECT_TRUE(has(r.output, "/nonexistent-dir/x.pcap: cannot create")) << r.output;
 }
 
-TEST(RunMonitor, SigintStopsTheTrafficAndLeavesAValidFile) {
-    const fs::path in = temp("long.pcap"), out = temp("interrupted.pcap");
-    edge::write_generated_capture(in, {200'000, {64}, machine::microseconds(20)});
+// Start `twinos ARGS --trace nic,net` (the trace keeps output flowing
+// through the pipe), wait -- on the pipe, not the clock -- until the NIC is
+// up, send SIGINT and wait for the exit. @return the exit status.
+int interrupt_run(std::vector<std::string> args) {
+    args.insert(args.begin(), TWINOS_BINARY);
+    args.insert(args.end(), {"--trace", "nic,net"});
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int pipe_fds[2];
-    ASSERT_EQ(pipe(pipe_fds), 0);
+    if (pipe(pipe_fds) != 0) return -1;
     const pid_t child = fork();
     if (child == 0) {
         dup2(pipe_fds[1], 1);
         close(pipe_fds[0]);
-        // Trace every NIC event: the output keeps flowing through the pipe.
-        execl(TWINOS_BINARY, TWINOS_BINARY, "run", "-r", in.c_str(), "-w", out.c_str(), "--trace",
-              "nic,net", static_cast<char*>(nullptr));
+        execv(TWINOS_BINARY, argv.data());
         _exit(127);
     }
     close(pipe_fds[1]);
-    // Wait -- on the pipe, not the clock -- until the run is under way.
     char buf[4096];
     std::string seen;
     while (seen.find("up, station") == std::string::npos) {
         const ssize_t n = read(pipe_fds[0], buf, sizeof buf);
-        ASSERT_GT(n, 0) << "the run ended before it started";
+        if (n <= 0) break;  // ended before it started: the caller's checks fail
         seen.append(buf, static_cast<std::size_t>(n));
     }
     kill(child, SIGINT);
@@ -211,13 +216,30 @@ TEST(RunMonitor, SigintStopsTheTrafficAndLeavesAValidFile) {
     close(pipe_fds[0]);
     int status = 0;
     waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    EXPECT_EQ(WEXITSTATUS(status), 0);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+TEST(RunMonitor, SigintStopsTheTrafficAndLeavesAValidFile) {
+    const fs::path in = temp("long.pcap"), out = temp("interrupted.pcap");
+    edge::write_generated_capture(in, {200'000, {64}, machine::microseconds(20)});
+    EXPECT_EQ(interrupt_run({"run", "-r", in.string(), "-w", out.string()}), 0);
     std::string error;
     const std::size_t n = packets_in(out, &error);
     EXPECT_EQ(error, "") << "the file must read to a clean end";
     EXPECT_LT(n, 200'000u) << "the run was not interrupted";
     fs::remove(in);
+    fs::remove(out);
+}
+
+TEST(RunMonitor, SigintStopsTheBuiltInScenarioToo) {
+    const fs::path whole = temp("whole-scenario.pcap"), out = temp("interrupted-scenario.pcap");
+    ASSERT_EQ(run_twinos("run -c 100000 -w " + whole.string()).exit_code, 0);
+    EXPECT_EQ(interrupt_run({"run", "-c", "100000", "-w", out.string()}), 0);
+    std::string error;
+    const std::size_t n = packets_in(out, &error);
+    EXPECT_EQ(error, "") << "the file must read to a clean end";
+    EXPECT_LT(n, packets_in(whole)) << "the run was not interrupted";
+    fs::remove(whole);
     fs::remove(out);
 }
 

@@ -205,6 +205,7 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
             fig6.set_after_each_slice([&] {
                 apply_due_changes();
                 ap->poll();
+                return stop_requested == 0;
             });
             const bool complete = fig6.run();
             report_client(fig6, scenario.count, out);

@@ -31,7 +31,7 @@ bool Fig6Scenario::run() {
     while (t < options_.budget && !(client_ && client_->done())) {
         t = t + slice;
         twin_.run_until(t);
-        if (after_slice_) after_slice_();
+        if (after_slice_ && !after_slice_()) break;
     }
     return client_ && client_->done() && client_->stats().replies == options_.count;
 }

@@ -44,10 +44,13 @@ public:
     /// OS's first program. @pre `twin` is not booted yet.
     Fig6Scenario(os::TwinOs& twin, Fig6Options options);
 
-    /// Call `hook` after every millisecond slice of the run (the monitor reads then).
-    void set_after_each_slice(std::function<void()> hook) { after_slice_ = std::move(hook); }
+    /// Call `hook` after every millisecond slice of the run (the monitor reads
+    /// then). The run goes on while the hook returns true; false stops it
+    /// early (the user pressed Ctrl-C).
+    void set_after_each_slice(std::function<bool()> hook) { after_slice_ = std::move(hook); }
 
-    /// Boot and run until every reply arrived, or the budget is spent.
+    /// Boot and run until every reply arrived, the budget is spent or the
+    /// after-slice hook asks to stop.
     /// @return true when the client received every frame it asked for.
     bool run();
 
@@ -61,7 +64,7 @@ private:
     Fig6Options options_;
     ServerHost server_;
     std::unique_ptr<os::Fig6Client> client_;
-    std::function<void()> after_slice_;
+    std::function<bool()> after_slice_;
 };
 
 }  // namespace twinos::edge
