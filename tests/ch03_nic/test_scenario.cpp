@@ -42,6 +42,23 @@ TEST(Packet, BuiltUdpFramesParseBackAndCorruptionIsCaught) {
     EXPECT_FALSE(net::parse_udp_frame(frame).has_value());
 }
 
+TEST(Fig6Scenario, TheTimeBudgetGrowsWithTheRequestUnlessOneIsGiven) {
+    os::TwinOs twin(MachineConfig::original(32ull << 20));
+    edge::Fig6Options options;
+    options.count = 300'000;
+    options.frame_sizes = {1514, 53};
+    const edge::Fig6Scenario scaled(twin, options);
+    const Ticks pair = twin.machine().link().wire_time(1514) + twin.machine().link().wire_time(53);
+    EXPECT_EQ(scaled.budget(), milliseconds(1000) + pair * 150'000 * 3);
+    EXPECT_GT(scaled.budget(), milliseconds(30'000));  // 300k frames need ~20 s of wire
+    options.budget = milliseconds(5);
+    os::TwinOs other(MachineConfig::original(32ull << 20));
+    edge::Fig6Scenario bounded(other, options);
+    EXPECT_EQ(bounded.budget(), milliseconds(5));
+    EXPECT_FALSE(bounded.run());  // 5 ms is far too short: the run says so
+    EXPECT_LE(other.machine().clock().now(), milliseconds(6));
+}
+
 TEST(Fig6Scenario, TheClientReceivesEveryFrameItAskedFor) {
     os::TwinOs twin(MachineConfig::original(32ull << 20));
     edge::Fig6Options options;

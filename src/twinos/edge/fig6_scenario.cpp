@@ -23,12 +23,23 @@ Fig6Scenario::Fig6Scenario(os::TwinOs& twin, Fig6Options options)
     // [/twinos:fig6-client-start]
 }
 
+Ticks Fig6Scenario::budget() const {
+    if (options_.budget > Ticks{0}) return options_.budget;
+    Ticks wire{0};
+    const std::vector<std::uint32_t>& sizes = options_.frame_sizes;
+    for (std::uint32_t i = 0; i < options_.count; ++i) {
+        wire = wire + twin_.machine().link().wire_time(sizes[i % sizes.size()]);
+    }
+    return milliseconds(1000) + wire * 3;
+}
+
 bool Fig6Scenario::run() {
     twin_.boot();
+    const Ticks limit = budget();
     // Run in slices so that a finished client ends the run early.
     const Ticks slice = milliseconds(1);
     Ticks t = twin_.machine().clock().now();
-    while (t < options_.budget && !(client_ && client_->done())) {
+    while (t < limit && !(client_ && client_->done())) {
         t = t + slice;
         twin_.run_until(t);
         if (after_slice_ && !after_slice_()) break;

@@ -28,8 +28,9 @@ struct Fig6Options {
     std::uint32_t count = 1000;  ///< Frames the client requests.
     /// Frame sizes, cycled: the paper's 53-byte headers-only frame up to 1514.
     std::vector<std::uint32_t> frame_sizes = {53, 64, 128, 256, 512, 1024, 1280, 1514};
-    /// The longest the scenario may run, in simulated time.
-    machine::Ticks budget = machine::milliseconds(10'000);
+    /// The longest the scenario may run, in simulated time. Zero: scale with
+    /// the request (see Fig6Scenario::budget).
+    machine::Ticks budget{0};
 };
 
 /// The built-in scenario on a TwinOs.
@@ -48,6 +49,12 @@ public:
     /// then). The run goes on while the hook returns true; false stops it
     /// early (the user pressed Ctrl-C).
     void set_after_each_slice(std::function<bool()> hook) { after_slice_ = std::move(hook); }
+
+    /// How long the run may take: the options' budget, or when that is zero,
+    /// one second plus three times the wire time of every requested frame --
+    /// room for a slowed-down receiver without running forever when the
+    /// replies are lost.
+    machine::Ticks budget() const;
 
     /// Boot and run until every reply arrived, the budget is spent or the
     /// after-slice hook asks to stop.
