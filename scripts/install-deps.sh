@@ -14,6 +14,8 @@ packages=(
     doxygen python3-sphinx python3-breathe furo graphviz
     # helpers the scripts and tests use
     python3 tcpdump tshark clang-format
+    # the side-by-side bench (scripts/bench.py): editcap and GNU time
+    wireshark-common time
 )
 
 missing=()

@@ -1,0 +1,140 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Whole-process speed of `twinos run -r` beside the tools a user would pick.
+
+Generates the inputs with the project's own generator (`twinos generate`): a
+capture of 64-byte UDP frames and one of mixed sizes. Then, in one run and
+side by side, it times
+
+  * cutting headers:  `editcap -F pcap -s 54 IN OUT`  vs  `twinos run -r IN -w OUT -s 54`
+  * full copy:        `tcpdump -r IN -w OUT`          vs  `twinos run -r IN -w OUT`
+
+and prints the median wall time of each over --repeats runs, the peak
+resident memory (from GNU time), packets per second and the ratio
+twinos / tool. A ratio at or below 1.0 means twinos is at least as fast while
+simulating the whole path: NIC DMA, pseudo NIC, trapped driver I/O, BPF,
+ring copy, monitor read.
+
+This measures; it never fails on speed. Timings belong to this machine, so
+the output names it.
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+INPUTS = {"udp64": "64", "mixed": "mixed"}
+
+# (name, the tool a user would pick, our command); IN and OUT are filled in.
+COMPARISONS = [
+    ("cut-54", ["editcap", "-F", "pcap", "-s", "54", "IN", "OUT"],
+     ["TWINOS", "run", "-r", "IN", "-w", "OUT", "-s", "54"]),
+    ("full-copy", ["tcpdump", "-r", "IN", "-w", "OUT"],
+     ["TWINOS", "run", "-r", "IN", "-w", "OUT"]),
+]
+
+
+def timed(argv, scratch):
+    """Run argv with its output discarded; return (seconds, peak RSS in KiB).
+
+    GNU time measures the peak RSS: it forks from a small process, so the
+    figure is the command's own (a child forked from Python would inherit
+    Python's high-water mark). Wall time is taken here, around it.
+    """
+    report = scratch / "time.txt"
+    start = time.perf_counter()
+    proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", str(report), *argv],
+                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    seconds = time.perf_counter() - start
+    if proc.returncode != 0:
+        sys.exit(f"bench: {' '.join(argv)} exited with {proc.returncode}")
+    return seconds, int(report.read_text().split()[-1])
+
+
+def fill(argv, twinos, source, output):
+    table = {"TWINOS": str(twinos), "IN": str(source), "OUT": str(output)}
+    return [table.get(word, word) for word in argv]
+
+
+def measure(argv, repeats, scratch):
+    runs = [timed(argv, scratch) for _ in range(repeats)]
+    return {
+        "median_s": statistics.median(s for s, _ in runs),
+        "min_s": min(s for s, _ in runs),
+        "peak_rss_kib": max(r for _, r in runs),
+    }
+
+
+def machine():
+    cpus = os.cpu_count()
+    model = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    return f"{platform.node()}: {cpus} CPUs, {model or platform.processor()}, {platform.system()}"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--twinos", default="build/ci/twinos", help="the twinos binary")
+    parser.add_argument("--frames", type=int, default=1_000_000, help="frames per input")
+    parser.add_argument("--repeats", type=int, default=5, help="runs per command (median)")
+    parser.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
+                        help="where inputs and outputs go (default: tmpfs)")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+
+    twinos = Path(args.twinos).resolve()
+    if not twinos.is_file():
+        sys.exit(f"bench: {args.twinos}: no such binary (build first: cmake --build --preset ci)")
+    for tool in ("editcap", "tcpdump", "/usr/bin/time"):
+        if shutil.which(tool) is None:
+            sys.exit(f"bench: {tool} is missing (scripts/install-deps.sh installs it)")
+    if args.frames < 1 or args.repeats < 1:
+        sys.exit("bench: --frames and --repeats must be at least 1")
+
+    results = {"machine": machine(), "frames": args.frames, "repeats": args.repeats, "rows": []}
+    with tempfile.TemporaryDirectory(prefix="twinos-bench-", dir=args.dir) as work:
+        work = Path(work)
+        print(f"# {results['machine']}; {args.frames} frames per input, "
+              f"median of {args.repeats}")
+        print(f"{'input':7} {'job':10} {'tool s':>8} {'twinos s':>9} {'ratio':>6} "
+              f"{'twinos pkt/s':>13} {'tool RSS':>9} {'twinos RSS':>10}")
+        for name, sizes in INPUTS.items():
+            source = work / f"{name}.pcap"
+            subprocess.run([str(twinos), "generate", "-n", str(args.frames), "--sizes", sizes,
+                            "-w", str(source)], check=True, stdout=subprocess.DEVNULL)
+            for job, tool_argv, our_argv in COMPARISONS:
+                output = work / "out.pcap"
+                tool = measure(fill(tool_argv, twinos, source, output), args.repeats, work)
+                ours = measure(fill(our_argv, twinos, source, output), args.repeats, work)
+                output.unlink(missing_ok=True)
+                row = {
+                    "input": name, "job": job, "tool": tool_argv[0],
+                    "tool_result": tool, "twinos_result": ours,
+                    "ratio": ours["median_s"] / tool["median_s"],
+                    "twinos_packets_per_s": args.frames / ours["median_s"],
+                }
+                results["rows"].append(row)
+                print(f"{name:7} {job:10} {tool['median_s']:8.3f} {ours['median_s']:9.3f} "
+                      f"{row['ratio']:6.2f} {row['twinos_packets_per_s']:13.0f} "
+                      f"{tool['peak_rss_kib'] // 1024:7d}M {ours['peak_rss_kib'] // 1024:9d}M")
+            source.unlink()
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

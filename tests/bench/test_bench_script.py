@@ -1,0 +1,41 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The bench script's report is complete and consistent (never its speed).
+
+Runs scripts/bench.py on tiny inputs, once per command, and checks that every
+input/job pair is there, that each ratio is twinos' median over the tool's,
+that packets per second is frames over twinos' median, and that every run
+reported a peak RSS.
+"""
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+twinos, script = sys.argv[1], sys.argv[2]
+with tempfile.TemporaryDirectory() as work:
+    report = Path(work) / "bench.json"
+    subprocess.run([sys.executable, script, "--twinos", twinos, "--frames", "500",
+                    "--repeats", "1", "--dir", work, "--json", str(report)],
+                   check=True, stdout=subprocess.DEVNULL)
+    data = json.loads(report.read_text())
+
+failures = []
+pairs = {(r["input"], r["job"]) for r in data["rows"]}
+want = {(i, j) for i in ("udp64", "mixed") for j in ("cut-54", "full-copy")}
+if pairs != want:
+    failures.append(f"rows {sorted(pairs)} != {sorted(want)}")
+for r in data["rows"]:
+    ours, tool = r["twinos_result"], r["tool_result"]
+    if abs(r["ratio"] - ours["median_s"] / tool["median_s"]) > 1e-9:
+        failures.append(f"{r['input']}/{r['job']}: ratio is not twinos/tool")
+    if abs(r["twinos_packets_per_s"] - data["frames"] / ours["median_s"]) > 1e-6:
+        failures.append(f"{r['input']}/{r['job']}: packets/s is not frames/median")
+    if min(ours["peak_rss_kib"], tool["peak_rss_kib"]) <= 0:
+        failures.append(f"{r['input']}/{r['job']}: no peak RSS")
+    if r["tool"] != {"cut-54": "editcap", "full-copy": "tcpdump"}[r["job"]]:
+        failures.append(f"{r['input']}/{r['job']}: compared against {r['tool']}")
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)
