@@ -76,7 +76,7 @@ const OsId* PortBus::owner_of(Port port) const {
 }
 
 // [twinos:io-route]
-PortHandler& PortBus::route(OsId who, Port port, IoWidth width, bool is_out, std::string& target) {
+PortBus::Route PortBus::route(OsId who, Port port, IoWidth width, bool is_out) {
     IoCounters& count = counters_[index_of(who)];
     auto refuse = [&](const std::string& reason) -> IoFault {
         ++count.faults;
@@ -95,15 +95,13 @@ PortHandler& PortBus::route(OsId who, Port port, IoWidth width, bool is_out, std
     // 2. The owner talks to its device directly.
     if (dev->owner == who) {
         ++count.direct;
-        target = dev->name;
-        return *dev->handler;
+        return {dev->handler, &dev->name, false};
     }
     // 3. A non-owner reaches the device only through a trap installed for it.
     for (Trap& t : traps_) {
         if (t.trapped_os == who && t.ports.covers(port, width_bytes(width))) {
             ++count.trapped;
-            target = "trap " + t.name;
-            return *t.handler;
+            return {t.handler, &t.name, true};
         }
     }
     // 4. Otherwise the access is refused, loudly.
@@ -112,29 +110,26 @@ PortHandler& PortBus::route(OsId who, Port port, IoWidth width, bool is_out, std
 }
 // [/twinos:io-route]
 
+void PortBus::trace_access(OsId who, Port port, IoWidth width, const char* arrow,
+                           std::uint32_t value, const Route& where) {
+    trace_.emit(TraceFlag::Io, clock_.now(),
+                std::string(to_string(who)) + (arrow[0] == '-' ? " in" : " out") +
+                    width_suffix(width) + " " + hex(port.value(), 4) + " " + arrow + " " +
+                    hex(value, 2 * width_bytes(width)) + " (" + (where.trapped ? "trap " : "") +
+                    *where.name + ")");
+}
+
 std::uint32_t PortBus::in(OsId who, Port port, IoWidth width) {
-    std::string target;
-    PortHandler& handler = route(who, port, width, false, target);
-    std::uint32_t value = handler.port_in(port, width);
-    if (trace_.enabled(TraceFlag::Io)) {
-        trace_.emit(TraceFlag::Io, clock_.now(),
-                    std::string(to_string(who)) + " in" + width_suffix(width) + " " +
-                        hex(port.value(), 4) + " -> " + hex(value, 2 * width_bytes(width)) + " (" +
-                        target + ")");
-    }
+    const Route where = route(who, port, width, false);
+    const std::uint32_t value = where.handler->port_in(port, width);
+    if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, "->", value, where);
     return value;
 }
 
 void PortBus::out(OsId who, Port port, IoWidth width, std::uint32_t value) {
-    std::string target;
-    PortHandler& handler = route(who, port, width, true, target);
-    if (trace_.enabled(TraceFlag::Io)) {
-        trace_.emit(TraceFlag::Io, clock_.now(),
-                    std::string(to_string(who)) + " out" + width_suffix(width) + " " +
-                        hex(port.value(), 4) + " <- " + hex(value, 2 * width_bytes(width)) + " (" +
-                        target + ")");
-    }
-    handler.port_out(port, width, value);
+    const Route where = route(who, port, width, true);
+    if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, "<-", value, where);
+    where.handler->port_out(port, width, value);
 }
 
 }  // namespace twinos::machine

@@ -120,8 +120,18 @@ private:
         OsId trapped_os;
         PortHandler* handler;
     };
+    // Where an access goes: the handler, and for the trace the device or
+    // trap's name (pointers into devices_/traps_, so routing copies nothing).
+    struct Route {
+        PortHandler* handler;
+        const std::string* name;
+        bool trapped;
+    };
     // Decide where an access goes; throws IoFault (and counts it) if nowhere.
-    PortHandler& route(OsId who, Port port, IoWidth width, bool is_out, std::string& target);
+    Route route(OsId who, Port port, IoWidth width, bool is_out);
+    // The trace line of one routed access.
+    void trace_access(OsId who, Port port, IoWidth width, const char* arrow, std::uint32_t value,
+                      const Route& where);
 
     const EventQueue& clock_;
     Trace& trace_;
