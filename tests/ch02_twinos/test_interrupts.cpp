@@ -32,6 +32,19 @@ TEST_F(InterruptTest, IrqForTheRunningOwnerRunsWithoutASwitch) {
     EXPECT_EQ(irqs.counters(OsId::Preceding).while_running, 1u);
 }
 
+TEST_F(InterruptTest, TheHandlerAndTheTraceSeeTheLinesOwnNumber) {
+    m.trace().set_mask(static_cast<std::uint32_t>(TraceFlag::Irq));
+    m.trace().keep_lines(true);
+    int seen = -1;
+    irqs.set_handler(OsId::Coexisting, 11, [&](int irq) { seen = irq; });
+    dev_c.raise_at(Ticks{1000});
+    m.run_until(Ticks{50'000});
+    EXPECT_EQ(seen, 11);
+    ASSERT_FALSE(m.trace().lines().empty());
+    EXPECT_NE(m.trace().lines()[0].find("irq 11 raised by probe_c"), std::string::npos)
+        << m.trace().lines()[0];
+}
+
 TEST_F(InterruptTest, IrqForTheNonRunningOwnerCausesExactlyOneSwitchAndOneReturn) {
     OsId ran_in = OsId::Preceding;
     Ticks handler_started{-1};

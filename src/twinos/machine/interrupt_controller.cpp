@@ -22,6 +22,8 @@ void InterruptController::assign(int irq, OsId owner, const std::string& device)
         throw ConfigError(
             field, "IRQ " + std::to_string(irq) + " is already owned by '" + line.device + "'");
     }
+    line.irq = irq;
+    line.name = "irq " + std::to_string(irq);
     line.assigned = true;
     line.owner = owner;
     line.device = device;
@@ -37,6 +39,7 @@ void InterruptController::assign_virtual(int irq, OsId os, const std::string& de
                                      std::to_string(irq));
     }
     line.irq = irq;
+    line.name = "virq " + std::to_string(irq);
     line.assigned = true;
     line.is_virtual = true;
     line.owner = os;
@@ -89,16 +92,18 @@ void InterruptController::raise_virtual(OsId os, int irq) {
 }
 
 void InterruptController::assert_line(Line& line) {
-    const std::string name = (line.is_virtual ? "virq " : "irq ") + std::to_string(line.irq);
+    const bool tracing = trace_.enabled(TraceFlag::Irq);
     if (line.pending) {
         // Already latched: one delivery will serve both raises.
         ++counters_[index_of(line.owner)].coalesced;
-        trace_.emit(TraceFlag::Irq, clock_.now(), name + " coalesced");
+        if (tracing) trace_.emit(TraceFlag::Irq, clock_.now(), line.name + " coalesced");
         return;
     }
     line.pending = true;
-    trace_.emit(TraceFlag::Irq, clock_.now(), name + " raised by " + line.device);
-    clock_.schedule(ScheduleKey{}, later_of(clock_.now(), cpu_.free_at()), name,
+    if (tracing) {
+        trace_.emit(TraceFlag::Irq, clock_.now(), line.name + " raised by " + line.device);
+    }
+    clock_.schedule(ScheduleKey{}, later_of(clock_.now(), cpu_.free_at()), line.name,
                     [this, &line] { deliver(line); });
 }
 
@@ -110,7 +115,7 @@ void InterruptController::deliver(Line& line) {
         clock_.schedule(ScheduleKey{}, cpu_.free_at(), "irq", [this, &line] { deliver(line); });
         return;
     }
-    const std::string name = (line.is_virtual ? "virq " : "irq ") + std::to_string(line.irq);
+    const std::string& name = line.name;
     line.pending = false;
     IrqCounters& count = counters_[index_of(line.owner)];
     if (!line.handler) {
@@ -128,8 +133,10 @@ void InterruptController::deliver(Line& line) {
         ++count.while_running;
     }
     ++count.delivered;
-    trace_.emit(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
-                name + " -> " + std::string(to_string(line.owner)) + " handler");
+    if (trace_.enabled(TraceFlag::Irq)) {
+        trace_.emit(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
+                    name + " -> " + std::string(to_string(line.owner)) + " handler");
+    }
     // (C) the owner's handler runs; it charges its own work to the CPU.
     delivering_after_switch_ = needs_switch;
     {

@@ -102,6 +102,7 @@ private:
         int irq = 0;
         bool assigned = false;
         bool is_virtual = false;
+        std::string name;  // "irq 11" or "virq 11": event and trace label, made once
         OsId owner = OsId::Preceding;
         std::string device;
         IrqHandler handler;
