@@ -19,8 +19,8 @@ Device::Device(const DeviceContext& context)
 
 Ticks Device::now() const { return clock_.now(); }
 
-void Device::schedule_at(Ticks at, std::string event_name, std::function<void()> action) {
-    clock_.schedule(ScheduleKey{}, at, name() + ":" + event_name, std::move(action));
+void Device::schedule_at(Ticks at, std::string_view event_name, std::function<void()> action) {
+    clock_.schedule(ScheduleKey{}, at, event_name, std::move(action));
 }
 
 void Device::raise_irq() {

@@ -16,6 +16,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 
 #include "twinos/machine/machine_config.h"
 #include "twinos/machine/port_bus.h"
@@ -57,8 +58,8 @@ public:
 protected:
     /// The current simulated time.
     Ticks now() const;
-    /// Run `action` at time `at`.
-    void schedule_at(Ticks at, std::string event_name, std::function<void()> action);
+    /// Run `action` at time `at`; `event_name` names it in errors.
+    void schedule_at(Ticks at, std::string_view event_name, std::function<void()> action);
     /// Assert the device's IRQ line. @pre the device has one.
     void raise_irq();
     /// True when lines for `flag` are being traced (to skip building them).

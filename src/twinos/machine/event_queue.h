@@ -24,7 +24,7 @@
 #include <cstdint>
 #include <functional>
 #include <queue>
-#include <string>
+#include <string_view>
 #include <vector>
 
 #include "twinos/machine/ticks.h"
@@ -63,7 +63,8 @@ public:
 
     /// Queue `action` to run at time `at` (never earlier than now).
     /// @pre `at >= now()`; an event in the past is a bug and throws.
-    void schedule(ScheduleKey key, Ticks at, std::string name, Action action);
+    /// `name` says which event in the error; it is not kept.
+    void schedule(ScheduleKey key, Ticks at, std::string_view name, Action action);
 
     /// Fire the earliest event if its time is at or before `limit`.
     /// @return true when an event fired, false when none was due by `limit`.
@@ -87,7 +88,6 @@ private:
     struct Event {
         Ticks at;
         std::uint64_t sequence;  // tie-breaker: scheduling order
-        std::string name;
         Action action;
     };
     struct Later {
