@@ -22,12 +22,9 @@ PhysicalMemory::PhysicalMemory(std::uint64_t size_bytes) : size_(size_bytes) {
     bytes_.reset(raw);
 }
 
-std::span<std::byte> PhysicalMemory::span(PhysAddr addr, std::uint64_t length) {
-    if (!valid_range(addr, length)) {
-        throw BusError("physical access " + hex(addr.value(), 8) + "+" + std::to_string(length) +
-                       " runs past the end of memory (" + hex(size_, 8) + ")");
-    }
-    return {bytes_.get() + addr.value(), static_cast<std::size_t>(length)};
+void PhysicalMemory::refuse(PhysAddr addr, std::uint64_t length) const {
+    throw BusError("physical access " + hex(addr.value(), 8) + "+" + std::to_string(length) +
+                   " runs past the end of memory (" + hex(size_, 8) + ")");
 }
 
 void PhysicalMemory::read(PhysAddr addr, std::span<std::byte> out) const {

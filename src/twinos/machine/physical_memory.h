@@ -65,9 +65,18 @@ public:
 
     /// Direct view of [addr, addr + length), for DMA engines.
     /// @throws BusError when the range runs past the end of memory.
-    std::span<std::byte> span(PhysAddr addr, std::uint64_t length);
+    std::span<std::byte> span(PhysAddr addr, std::uint64_t length) {
+        // Inline: every descriptor word and DMA burst comes through here.
+        if (!valid_range(addr, length)) [[unlikely]] {
+            refuse(addr, length);
+        }
+        return {bytes_.get() + addr.value(), static_cast<std::size_t>(length)};
+    }
 
 private:
+    // Throw the BusError for an access past the end of memory.
+    [[noreturn]] void refuse(PhysAddr addr, std::uint64_t length) const;
+
     // PhysicalMemory — state
     struct FreeDeleter {
         void operator()(std::byte* p) const;
