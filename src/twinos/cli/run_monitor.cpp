@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <memory>
+#include <optional>
 
 #include "capture/capture_system.h"
 #include "monitor/monitor_ap.h"
@@ -153,6 +154,10 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
             ++next_change;
         }
     };
+    // The scenario's client program lives as long as the machine runs: the
+    // run goes on after the scenario stops (to drain the ring), and replies
+    // still on the wire must find their receiver.
+    std::optional<edge::Fig6Scenario> fig6;
     try {
         if (replay) {
             out << "== twinos run -r " << o.read_file << " -w " << mopts.output << " ==\n";
@@ -201,14 +206,14 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
             }
         } else {
             out << "== twinos run: built-in scenario (paper Fig. 6) -w " << mopts.output << " ==\n";
-            edge::Fig6Scenario fig6(twin, scenario);
-            fig6.set_after_each_slice([&] {
+            fig6.emplace(twin, scenario);
+            fig6->set_after_each_slice([&] {
                 apply_due_changes();
                 ap->poll();
                 return stop_requested == 0;
             });
-            const bool complete = fig6.run();
-            report_client(fig6, scenario.count, out);
+            const bool complete = fig6->run();
+            report_client(*fig6, scenario.count, out);
             if (!complete && !stop_requested) {
                 err << "twinos run: error: the client did not receive every frame it asked for\n";
                 status = 1;
