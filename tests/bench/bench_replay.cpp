@@ -59,8 +59,7 @@ void BM_ReplayGenerated(benchmark::State& state, std::vector<std::uint32_t> size
 BENCHMARK_CAPTURE(BM_ReplayGenerated, udp64_1M, std::vector<std::uint32_t>{64})
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
-BENCHMARK_CAPTURE(BM_ReplayGenerated, mixed_1M,
-                  std::vector<std::uint32_t>{64, 128, 256, 512, 1024, 1514})
+BENCHMARK_CAPTURE(BM_ReplayGenerated, mixed_1M, edge::kMixedFrameSizes)
     ->Unit(benchmark::kMillisecond)
     ->Iterations(1);
 

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "../common/compile_filter.h"
+#include "../common/libpcap_oracle.h"
 #include "capture/bpf.h"
 
 namespace twinos::test {
@@ -115,22 +116,17 @@ bool expected_refusal(const std::string& expr, const Program& p) {
 }
 
 // Run our interpreter and libpcap's on every packet of `file`; count disagreements.
-std::size_t differ(const Program& ours, const bpf_program& theirs, const fs::path& file,
+std::size_t differ(const Program& ours, const bpf_program& theirs, const OracleFile& file,
                    std::size_t& packets) {
-    char err[PCAP_ERRBUF_SIZE];
-    pcap_t* p = pcap_open_offline(file.c_str(), err);
-    if (p == nullptr) return 0;
     std::size_t mismatches = 0;
-    pcap_pkthdr* h;
-    const u_char* data;
-    while (pcap_next_ex(p, &h, &data) == 1) {
+    for (const OracleRecord& r : file.records) {
         ++packets;
-        const auto* bytes = reinterpret_cast<const std::byte*>(data);
-        const std::uint32_t mine = run(ours, {bytes, h->caplen}, h->len).accept;
-        const std::uint32_t libpcap = bpf_filter(theirs.bf_insns, data, h->len, h->caplen);
+        const auto caplen = static_cast<std::uint32_t>(r.bytes.size());
+        const std::uint32_t mine = run(ours, r.bytes, r.original_length).accept;
+        const auto* data = reinterpret_cast<const u_char*>(r.bytes.data());
+        const std::uint32_t libpcap = bpf_filter(theirs.bf_insns, data, r.original_length, caplen);
         if (mine != libpcap) ++mismatches;
     }
-    pcap_close(p);
     return mismatches;
 }
 
@@ -142,15 +138,12 @@ TEST(BpfDifferential, EveryApplyExpressionAgreesWithLibpcapOnItsCaptureFile) {
     while (std::getline(in, line)) {
         const auto block = nlohmann::json::parse(line);
         if (skipped_here(block)) continue;
-        const fs::path file = kData / "bpf/savefiles" / block["savefile"].get<std::string>();
-        char err[PCAP_ERRBUF_SIZE];
-        pcap_t* p = pcap_open_offline(file.c_str(), err);
-        if (p == nullptr) continue;
-        const int linktype = pcap_datalink(p), snaplen = pcap_snapshot(p);
-        pcap_close(p);
+        const OracleFile file =
+            read_with_libpcap(kData / "bpf/savefiles" / block["savefile"].get<std::string>());
+        if (file.linktype < 0) continue;  // libpcap cannot open it
         bpf_program raw{};
         const Program ours =
-            compile_filter(block["expr"].get<std::string>(), linktype, snaplen, &raw);
+            compile_filter(block["expr"].get<std::string>(), file.linktype, file.snaplen, &raw);
         if (ours.empty()) continue;  // newer than the installed libpcap
         ++compiled;
         const std::string expr = block["expr"].get<std::string>();
@@ -174,10 +167,13 @@ TEST(BpfDifferential, EveryApplyExpressionAgreesWithLibpcapOnItsCaptureFile) {
 TEST(BpfDifferential, EthernetAcceptExpressionsAgreeWithLibpcapOnRealTraffic) {
     std::ifstream in(kData / "bpf/filter_accept.jsonl");
     ASSERT_TRUE(in);
-    const fs::path corpus[] = {
-        kData / "pcaps/ethernet/ipv6-routing-header.pcap",
-        kData / "pcaps/ethernet/dhcp-rfc4388.pcap", kData / "pcaps/ethernet/802.1ad_QinQ.pcap",
-        kData / "pcaps/ethernet/vxlan.pcap", kData / "pcaps/ethernet/ssh.pcap"};
+    // Read once, tried against every expression.
+    std::vector<OracleFile> corpus;
+    for (const char* name : {"ipv6-routing-header.pcap", "dhcp-rfc4388.pcap", "802.1ad_QinQ.pcap",
+                             "vxlan.pcap", "ssh.pcap"}) {
+        corpus.push_back(read_with_libpcap(kData / "pcaps/ethernet" / name));
+        ASSERT_EQ(corpus.back().error, "") << name;
+    }
     std::string line;
     std::size_t compiled = 0, packets = 0;
     while (std::getline(in, line)) {
@@ -193,7 +189,9 @@ TEST(BpfDifferential, EthernetAcceptExpressionsAgreeWithLibpcapOnRealTraffic) {
             if (validate(ours)) {
                 EXPECT_TRUE(expected_refusal(expr, ours)) << refusal(ours);
             } else {
-                for (const fs::path& file : corpus) EXPECT_EQ(differ(ours, raw, file, packets), 0u);
+                for (const OracleFile& file : corpus) {
+                    EXPECT_EQ(differ(ours, raw, file, packets), 0u);
+                }
             }
             pcap_freecode(&raw);
         }

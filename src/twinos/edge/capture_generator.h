@@ -18,6 +18,9 @@
 
 namespace twinos::edge {
 
+/// The benchmarks' "mixed" traffic: minimum-size to full frames, cycled.
+inline const std::vector<std::uint32_t> kMixedFrameSizes = {64, 128, 256, 512, 1024, 1514};
+
 /// What to generate.
 struct GeneratedCapture {
     std::uint64_t frames = 1'000'000;                    ///< How many frames.

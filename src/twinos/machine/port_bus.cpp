@@ -110,11 +110,11 @@ PortBus::Route PortBus::route(OsId who, Port port, IoWidth width, bool is_out) {
 }
 // [/twinos:io-route]
 
-void PortBus::trace_access(OsId who, Port port, IoWidth width, const char* arrow,
-                           std::uint32_t value, const Route& where) {
+void PortBus::trace_access(OsId who, Port port, IoWidth width, bool is_out, std::uint32_t value,
+                           const Route& where) {
     trace_.emit(TraceFlag::Io, clock_.now(),
-                std::string(to_string(who)) + (arrow[0] == '-' ? " in" : " out") +
-                    width_suffix(width) + " " + hex(port.value(), 4) + " " + arrow + " " +
+                std::string(to_string(who)) + (is_out ? " out" : " in") + width_suffix(width) +
+                    " " + hex(port.value(), 4) + (is_out ? " <- " : " -> ") +
                     hex(value, 2 * width_bytes(width)) + " (" + (where.trapped ? "trap " : "") +
                     *where.name + ")");
 }
@@ -122,13 +122,13 @@ void PortBus::trace_access(OsId who, Port port, IoWidth width, const char* arrow
 std::uint32_t PortBus::in(OsId who, Port port, IoWidth width) {
     const Route where = route(who, port, width, false);
     const std::uint32_t value = where.handler->port_in(port, width);
-    if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, "->", value, where);
+    if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, false, value, where);
     return value;
 }
 
 void PortBus::out(OsId who, Port port, IoWidth width, std::uint32_t value) {
     const Route where = route(who, port, width, true);
-    if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, "<-", value, where);
+    if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, true, value, where);
     where.handler->port_out(port, width, value);
 }
 

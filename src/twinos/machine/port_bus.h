@@ -130,7 +130,7 @@ private:
     // Decide where an access goes; throws IoFault (and counts it) if nowhere.
     Route route(OsId who, Port port, IoWidth width, bool is_out);
     // The trace line of one routed access.
-    void trace_access(OsId who, Port port, IoWidth width, const char* arrow, std::uint32_t value,
+    void trace_access(OsId who, Port port, IoWidth width, bool is_out, std::uint32_t value,
                       const Route& where);
 
     const EventQueue& clock_;
