@@ -13,7 +13,7 @@ packages=(
     # docs: Doxygen XML -> Breathe -> Sphinx, and the diagrams
     doxygen python3-sphinx python3-breathe furo graphviz
     # helpers the scripts and tests use
-    python3 tcpdump tshark clang-format
+    python3 python3-matplotlib tcpdump tshark clang-format
     # the side-by-side bench (scripts/bench.py): editcap and GNU time
     wireshark-common time
 )

@@ -129,7 +129,7 @@ void Acquisition::on_frame(Direction direction,
         }
     }
     stats_.bpf_instructions += instructions;
-    Ticks cost = costs::kBpfInstruction * static_cast<std::int64_t>(instructions);
+    Ticks cost = machine_.cpu().costs().bpf_instruction * static_cast<std::int64_t>(instructions);
     if (rule != nullptr) {
         ++stats_.matched;
         ring_->count_match();
@@ -142,11 +142,11 @@ void Acquisition::on_frame(Direction direction,
         header.direction = direction;
         header.rule_id = rule->id;
         {
-            HostTimer timer(stats_.copy_host);
+            HostTimer timer(stats_.copy_host, machine_.trace().host_timing());
             if (ring_->append(header, packet.subspan(slice.offset, slice.length))) ++stats_.logged;
         }
         stats_.bytes_copied += slice.length;
-        cost += costs::copy_cost(slice.length);
+        cost += machine_.cpu().costs().copy(slice.length);
     }
     // The work is done on whichever OS's time the pseudo NIC runs in.
     machine_.cpu().charge(machine_.cpu().running(), cost);

@@ -12,7 +12,7 @@ using namespace twinos::machine::el3;
 
 // [pseudonic:rx-step-a]
 void PseudoNic::card_interrupt(int) {
-    HostTimer timer(step_a_timing_);
+    HostTimer timer(step_a_timing_, machine_.trace().host_timing());
     ++counters_.rx_interrupts;
     // The paper's throughput leaves out the switch an interrupt costs when
     // it arrives while the co-existing OS runs; count both cases apart.
@@ -24,7 +24,7 @@ void PseudoNic::card_interrupt(int) {
     std::uint16_t status = static_cast<std::uint16_t>(card_in(kStatus, IoWidth::Word));
     if (!(status & IntLatch)) return;
     // (A) take the interrupt and emulate the card for the driver.
-    host_.charge(costs::kPseudoNicInterruptEntry);
+    host_.charge(machine_.cpu().costs().pseudo_nic_interrupt_entry);
     for (int work = 0; work < 32 && (status & IntLatch); ++work) {
         if (status & UpComplete) {
             card_command(AckIntr | UpComplete);
@@ -42,7 +42,8 @@ void PseudoNic::card_interrupt(int) {
                 if (observer_) observer_(frame);
             }
             counters_.frames_published += frames.size();
-            host_.charge(costs::kPseudoNicPerPacket * static_cast<std::int64_t>(frames.size()));
+            host_.charge(machine_.cpu().costs().pseudo_nic_per_packet *
+                         static_cast<std::int64_t>(frames.size()));
             if (!frames.empty()) vpending_ |= UpComplete;
         }
         if (status & DownComplete) {

@@ -61,11 +61,12 @@ std::optional<Refusal> PseudoNic::shadow_transmit_chain(std::uint32_t driver_dpd
 
 // [pseudonic:trap-in]
 std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
-    HostTimer timer(trap_timing_);
+    HostTimer timer(trap_timing_, machine_.trace().host_timing());
     const std::uint16_t offset = port.value() - nic_.ports.base.value();
     ++counters_.traps;
     ++counters_.traps_in[offset & 0x3f];
-    machine_.cpu().charge(guest_, costs::kTrappedIo);  // Paper: ≈0.65 µs per trapped I/O
+    machine_.cpu().charge(guest_,
+                          machine_.cpu().costs().trapped_io);  // Paper: ≈0.65 µs per trapped I/O
     switch (offset) {
         case kStatus: return virtual_status();
         case kUpListPtr: return vup_list_ptr_;
@@ -91,11 +92,11 @@ std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
 
 // [pseudonic:trap-out]
 void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
-    HostTimer timer(trap_timing_);
+    HostTimer timer(trap_timing_, machine_.trace().host_timing());
     const std::uint16_t offset = port.value() - nic_.ports.base.value();
     ++counters_.traps;
     ++counters_.traps_out[offset & 0x3f];
-    machine_.cpu().charge(guest_, costs::kTrappedIo);
+    machine_.cpu().charge(guest_, machine_.cpu().costs().trapped_io);
     switch (offset) {
         case kCommand: execute(static_cast<std::uint16_t>(value)); return;
         case kUpListPtr:

@@ -23,9 +23,8 @@ int run_generate(const GenerateOptions& o, std::ostream& out, std::ostream& err)
     edge::GeneratedCapture what;
     try {
         what.frames = o.count;
-        what.frame_sizes = o.sizes == "mixed"
-                               ? std::vector<std::uint32_t>{64, 128, 256, 512, 1024, 1514}
-                               : parse_frame_sizes("--sizes", o.sizes);
+        what.frame_sizes =
+            o.sizes == "mixed" ? edge::kMixedFrameSizes : parse_frame_sizes("--sizes", o.sizes);
         what.spacing = parse_duration(o.spacing);
     } catch (const std::invalid_argument& e) {
         err << "twinos generate: error: " << e.what() << '\n';

@@ -2,12 +2,13 @@
 // The `twinos` command: one program, one subcommand per job.
 //
 // Exit codes follow the project's rule: 0 done, 1 runtime error, 2 usage or
-// input error. Later chapters add `twinos run` (the monitor) and `twinos eval`.
+// input error. Subcommands: boot (chapter 1), run (3, 6), generate (3), eval (7).
 #include <CLI/CLI.hpp>
 #include <exception>
 #include <iostream>
 
 #include "twinos/cli/boot_command.h"
+#include "twinos/cli/eval_command.h"
 #include "twinos/cli/generate_command.h"
 #include "twinos/cli/run_command.h"
 
@@ -20,6 +21,8 @@ int main(int argc, char** argv) {
     twinos::cli::add_run_command(app, run_options);
     twinos::cli::GenerateOptions generate_options;
     twinos::cli::add_generate_command(app, generate_options);
+    twinos::cli::EvalCommandOptions eval_options;
+    twinos::cli::add_eval_command(app, eval_options);
     try {
         app.parse(argc, argv);
     } catch (const CLI::CallForHelp& e) {
@@ -36,6 +39,9 @@ int main(int argc, char** argv) {
         }
         if (app.got_subcommand("run")) {
             return twinos::cli::run_run(run_options, std::cout, std::cerr);
+        }
+        if (app.got_subcommand("eval")) {
+            return twinos::cli::run_eval(eval_options, std::cout, std::cerr);
         }
         if (app.got_subcommand("generate")) {
             return twinos::cli::run_generate(generate_options, std::cout, std::cerr);

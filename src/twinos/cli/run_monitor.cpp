@@ -16,7 +16,8 @@
 #include "twinos/edge/fig6_scenario.h"
 #include "twinos/edge/pcap_replay.h"
 #include "twinos/edge/tx_recorder.h"
-#include "twinos/machine/costs.h"
+#include "twinos/eval/throughput_model.h"
+#include "twinos/machine/cost_model.h"
 
 namespace twinos::cli {
 
@@ -40,15 +41,6 @@ void until_preceding_runs(os::TwinOs& twin) {
     for (int i = 0; i < 100000 && twin.machine().cpu().running() != OsId::Preceding; ++i) {
         twin.run_until(twin.machine().clock().now() + microseconds(100));
     }
-}
-
-// Paper §4.4: throughput = MTU / (A + B + C + copy), from the model's constants.
-double model_mbps(std::uint64_t copy_bytes) {
-    const Ticks per_packet = costs::kPseudoNicInterruptEntry + costs::kPseudoNicPerPacket +
-                             costs::kOsSwitch + costs::kDriverInterruptEntry +
-                             costs::kDriverPerPacket + costs::kTrappedIo * 5 +
-                             costs::copy_cost(copy_bytes);
-    return 1500.0 * 8.0 / static_cast<double>(per_packet.count()) * 1000.0;
 }
 
 void write_stats_json(const std::string& path, const monitor::CaptureTotals& t,
@@ -227,23 +219,20 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         out << "capture matched=" << totals.matched << " captured=" << totals.captured
             << " lost=" << totals.lost << " polls=" << ap->polls() << " file=" << mopts.output
             << '\n';
+        const CostModel& model = twin.machine().cpu().costs();
+        auto us = [](Ticks t) { return double(t.count()) / 1000.0; };
         char line[200];
         std::snprintf(
             line, sizeof line,
             "table1  model constants, simulated: A=%.2fus B=%.2fus C=%.2fus (original %.2fus) "
             "D=%.2fus\n",
-            (costs::kPseudoNicInterruptEntry + costs::kPseudoNicPerPacket).count() / 1000.0,
-            costs::kOsSwitch.count() / 1000.0,
-            (costs::kDriverInterruptEntry + costs::kDriverPerPacket + costs::kTrappedIo * 5)
-                    .count() /
-                1000.0,
-            (costs::kDriverInterruptEntry + costs::kDriverPerPacket).count() / 1000.0,
-            costs::kReturnToInterruptedOs.count() / 1000.0);
+            us(model.step_a()), us(model.step_b()), us(model.step_c()), us(model.step_c_original()),
+            us(model.step_d()));
         out << line;
         std::snprintf(line, sizeof line,
                       "throughput  paper sec. 4.4, MTU/(A+B+C+copy): %.0f Mbit/s at 53 B, %.0f "
                       "Mbit/s at 1536 B\n",
-                      model_mbps(53), model_mbps(1536));
+                      eval::predicted_mbps(model, 53), eval::predicted_mbps(model, 1536));
         out << line;
         out << "halt\n" << twin.machine().halt().format();
         if (!o.stats_json.empty())

@@ -24,6 +24,8 @@
 #include <cstdint>
 #include <string_view>
 
+#include "twinos/machine/cost_model.h"
+#include "twinos/machine/host_timing.h"
 #include "twinos/machine/os_id.h"
 #include "twinos/machine/ticks.h"
 
@@ -60,13 +62,17 @@ struct CpuStats {
 /// The machine's processor.
 class Cpu {
 public:
-    /// A CPU that reads time from `clock` and traces switches to `trace`.
-    Cpu(const EventQueue& clock, Trace& trace) : clock_(clock), trace_(trace) {}
+    /// A CPU that reads time from `clock`, traces switches to `trace` and
+    /// charges switches by `costs` (which must outlive it).
+    Cpu(const EventQueue& clock, Trace& trace, const CostModel& costs)
+        : clock_(clock), trace_(trace), costs_(costs) {}
 
     // Cpu — public interface
 
     /// The OS currently running.
     OsId running() const { return running_; }
+    /// What work costs on this machine.
+    const CostModel& costs() const { return costs_; }
     /// When the work charged so far is finished; at or before now when idle.
     Ticks free_at() const { return free_at_; }
     /// True when charged work is still in progress at the current time.
@@ -89,11 +95,17 @@ public:
 
     /// The CPU's accounting as of time `at` (at least `free_at()`).
     CpuStats stats(Ticks at) const;
+    /// Host time our own `switch_to` took for `reason` (recorded only while
+    /// the trace's host timing is on; chapter 7's Table 1, steps B and D).
+    const HostTiming& switch_host_time(SwitchReason reason) const {
+        return switch_host_[static_cast<std::size_t>(reason)];
+    }
 
 private:
     // Cpu — state
     const EventQueue& clock_;
     Trace& trace_;
+    const CostModel& costs_;
     OsId running_ = OsId::Preceding;  // the preceding OS boots first
     Ticks free_at_{0};
     Ticks running_since_{0};
@@ -101,6 +113,7 @@ private:
     std::array<Ticks, 2> busy_{};
     Ticks switching_{0};
     std::array<std::uint64_t, 4> switches_{};
+    std::array<HostTiming, 4> switch_host_{};
 };
 
 }  // namespace twinos::machine

@@ -7,7 +7,7 @@
 // accumulates wall-clock samples (min / mean / max). Host time is only ever
 // recorded, never fed back into the simulation, so determinism is untouched.
 //
-// Chapter: chapters/04-pseudo-nic.rst.
+// Chapter: chapters/07-evaluation.rst.
 #pragma once
 
 #include <algorithm>
@@ -35,22 +35,26 @@ struct HostTiming {
     double mean_ns() const { return samples ? double(total_ns) / double(samples) : 0.0; }
 };
 
-/// Times the scope it lives in into a HostTiming.
+/// Times the scope it lives in into a HostTiming, when enabled (the
+/// machine's `Trace::host_timing()`); otherwise it reads no clock at all.
 class HostTimer {
 public:
-    /// Start timing into `into`.
-    explicit HostTimer(HostTiming& into) : into_(into), start_(std::chrono::steady_clock::now()) {}
+    /// Start timing into `into` if `enabled`.
+    HostTimer(HostTiming& into, bool enabled) : into_(enabled ? &into : nullptr) {
+        if (into_ != nullptr) start_ = std::chrono::steady_clock::now();
+    }
     ~HostTimer() {
-        into_.add(std::chrono::duration_cast<std::chrono::nanoseconds>(
-                      std::chrono::steady_clock::now() - start_)
-                      .count());
+        if (into_ == nullptr) return;
+        into_->add(std::chrono::duration_cast<std::chrono::nanoseconds>(
+                       std::chrono::steady_clock::now() - start_)
+                       .count());
     }
     HostTimer(const HostTimer&) = delete;
     HostTimer& operator=(const HostTimer&) = delete;
 
 private:
-    HostTiming& into_;
-    std::chrono::steady_clock::time_point start_;
+    HostTiming* into_;
+    std::chrono::steady_clock::time_point start_{};
 };
 
 }  // namespace twinos::machine

@@ -140,7 +140,7 @@ void InterruptController::deliver(Line& line) {
     // (C) the owner's handler runs; it charges its own work to the CPU.
     delivering_after_switch_ = needs_switch;
     {
-        HostTimer timer(line.timing);
+        HostTimer timer(line.timing, trace_.host_timing());
         line.handler(line.irq);
     }
     delivering_after_switch_ = false;

@@ -32,10 +32,10 @@ Machine::Machine(MachineConfig config, DeviceFactory extra_devices)
     : config_(validated(config)),
       memory_(config_.memory_bytes),
       ports_(clock_, trace_),
-      cpu_(clock_, trace_),
+      cpu_(clock_, trace_, config_.costs),
       irqs_(clock_, cpu_, trace_),
       time_sharing_(clock_, cpu_, config_.quantum),
-      link_(clock_, trace_) {
+      link_(clock_, trace_, config_.link_bits_per_second) {
     // [twinos:attach-devices]
     // Each device is given to the OS named at boot: its ports on the bus and
     // its IRQ line on the controller both record that owner.

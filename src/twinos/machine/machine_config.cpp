@@ -96,6 +96,10 @@ void validate(const MachineConfig& config) {
                           "the preceding OS must own the high partition (paper §2.1)");
     }
     if (config.quantum <= Ticks{0}) throw ConfigError("quantum", "must be positive");
+    if (const std::string bad = first_negative_cost(config.costs); !bad.empty())
+        throw ConfigError("costs." + bad, "must not be negative");
+    if (config.link_bits_per_second == 0)
+        throw ConfigError("link_bits_per_second", "must be positive");
 
     for (std::size_t i = 0; i < config.devices.size(); ++i) {
         const DeviceAssignment& d = config.devices[i];

@@ -22,6 +22,7 @@
 #include <vector>
 
 #include "twinos/machine/addresses.h"
+#include "twinos/machine/cost_model.h"
 #include "twinos/machine/os_id.h"
 #include "twinos/machine/partition.h"
 #include "twinos/machine/ticks.h"
@@ -70,6 +71,10 @@ struct MachineConfig {
     Ticks quantum = Ticks{10'000'000};          ///< Time-sharing quantum.
     std::vector<DeviceAssignment> devices;      ///< Devices and owners.
     std::vector<DeviceOffer> offers;            ///< Devices offered to the other OS.
+    CostModel costs;                            ///< What work costs (default: the paper's).
+    /// The wire's speed. The paper's link ran at 100 Mbit/s; chapter 7's load
+    /// experiment raises it to offer more than the monitor can take.
+    std::uint64_t link_bits_per_second = 100'000'000;
 
     /// The paper's layout: memory split into two equal halves (co-existing
     /// OS low, preceding OS high) and one console UART per OS.

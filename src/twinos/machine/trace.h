@@ -62,6 +62,12 @@ public:
     /// True when lines for `flag` are kept.
     bool enabled(TraceFlag flag) const { return (mask_ & static_cast<std::uint32_t>(flag)) != 0; }
 
+    /// Time our own code per step in host time (chapter 7's Table 1). Off by
+    /// default: two clock reads per step are a large share of a fast run.
+    void set_host_timing(bool on) { host_timing_ = on; }
+    /// True when steps record their host time.
+    bool host_timing() const { return host_timing_; }
+
     /// Also write each kept line to `out` as it is emitted (nullptr: stop).
     void echo_to(std::ostream* out) { echo_ = out; }
     /// Keep every emitted line in memory for `lines()` (tests, golden files).
@@ -82,6 +88,7 @@ private:
     std::uint32_t mask_ = 0;
     std::ostream* echo_ = nullptr;
     bool keep_ = false;
+    bool host_timing_ = false;
     std::vector<std::string> lines_;
     std::uint64_t count_ = 0;
     std::uint64_t hash_ = 14695981039346656037ull;  // FNV-1a offset basis

@@ -22,13 +22,13 @@ void Driver3c905x::interrupt(int) {
         stats_.io_in_interrupts += stats_.io_in_last_interrupt;
         return;
     }
-    kernel_.charge(costs::kDriverInterruptEntry);
+    kernel_.charge(kernel_.costs().driver_interrupt_entry);
     int work = options_.max_interrupt_work;
     do {
         if (status & UpComplete) {
             command(AckIntr | UpComplete);  // I/O 2
             const int packets = receive();  // one UpUnstall per packet: I/O 3..
-            kernel_.charge(costs::kDriverPerPacket * packets);
+            kernel_.charge(kernel_.costs().driver_per_packet * packets);
         }
         if (status & DownComplete) {
             command(AckIntr | DownComplete);

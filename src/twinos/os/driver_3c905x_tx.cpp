@@ -18,7 +18,7 @@ bool Driver3c905x::transmit(std::span<const std::byte> frame) {
         ++stats_.tx_queue_full;
         return false;
     }
-    kernel_.charge(costs::kDriverTransmit);
+    kernel_.charge(kernel_.costs().driver_transmit);
     const int entry = static_cast<int>(cur_tx_ % kTxRingSize);
     const int prev = static_cast<int>((cur_tx_ + kTxRingSize - 1) % kTxRingSize);
     const auto length = static_cast<std::uint32_t>(frame.size());

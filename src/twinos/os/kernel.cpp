@@ -69,7 +69,7 @@ void Kernel::console_write(const std::string& line) {
 }
 
 void Kernel::boot() {
-    charge(costs::kKernelBoot);
+    charge(costs().kernel_boot);
     const Partition& p = ctx_.partition;
     console_write("twinos " + std::string(to_string(ctx_.id)) + " kernel: memory " +
                   hex(p.base.value(), 8) + "-" + hex(p.last().value(), 8) + " (" +
@@ -133,7 +133,7 @@ void Kernel::register_syscall(std::uint32_t nr, const std::string& name, Syscall
 std::int64_t Kernel::syscall(Process& process, std::uint32_t nr,
                              std::span<const std::uint64_t> args) {
     ++syscalls_;
-    charge(costs::kSystemCall);  // enter and leave the kernel
+    charge(costs().system_call);  // enter and leave the kernel
     auto it = syscalls_table_.find(nr);
     if (it == syscalls_table_.end()) return kNoSuchSyscall;
     return it->second.handler(process, args);
@@ -143,5 +143,7 @@ std::int64_t Kernel::syscall(Process& process, std::uint32_t nr,
 void Kernel::set_irq_handler(int irq, IrqHandler handler) {
     ctx_.irqs.set_handler(ctx_.id, irq, std::move(handler));
 }
+
+Ticks Kernel::now() const { return ctx_.clock.now(); }
 
 }  // namespace twinos::os

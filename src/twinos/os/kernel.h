@@ -147,6 +147,10 @@ public:
 
     /// Charge `cost` of work to this OS. @pre this OS is running.
     machine::Ticks charge(machine::Ticks cost) { return ctx_.cpu.charge(ctx_.id, cost); }
+    /// The current simulated time.
+    machine::Ticks now() const;
+    /// What work costs on this machine.
+    const machine::CostModel& costs() const { return ctx_.cpu.costs(); }
 
     /// The frame allocator of this OS's partition.
     FrameAllocator& frames() { return frames_; }

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+// The sec. 4.4 formula and the load-curve summary (reference for lab 7).
+#include "twinos/eval/throughput_model.h"
+
+#include <algorithm>
+
+namespace twinos::eval {
+
+// [eval:formula]
+double throughput_mbps(const StepTimes& s, std::uint32_t mtu) {
+    // (D) is left out, as in the paper: the next packet does not wait for it.
+    const double per_packet_ns = s.a_ns + s.b_ns + s.c_ns + s.copy_ns;
+    if (per_packet_ns <= 0) return 0;
+    // bits per ns is Gbit/s; times 1000 is Mbit/s.
+    return static_cast<double>(mtu) * 8.0 / per_packet_ns * 1000.0;
+}
+
+StepTimes model_steps(const machine::CostModel& m, std::uint64_t copy_bytes) {
+    return StepTimes{
+        static_cast<double>(m.step_a().count()), static_cast<double>(m.step_b().count()),
+        static_cast<double>(m.step_c().count()), static_cast<double>(m.copy(copy_bytes).count())};
+}
+
+double predicted_mbps(const machine::CostModel& model, std::uint64_t copy_bytes) {
+    return throughput_mbps(model_steps(model, copy_bytes));
+}
+// [/eval:formula]
+
+// [eval:summarize]
+LoadSummary summarize_load_curve(const std::vector<LoadPoint>& curve) {
+    LoadSummary s;
+    if (curve.empty()) return s;
+    std::vector<LoadPoint> points = curve;
+    std::sort(points.begin(), points.end(), [](const LoadPoint& a, const LoadPoint& b) {
+        return a.offered_mbps < b.offered_mbps;
+    });
+    bool batched = false;
+    for (const LoadPoint& p : points) {
+        s.saturation_mbps = std::max(s.saturation_mbps, p.delivered_mbps);
+        batched = batched || p.packets_per_interrupt > kOneInterruptPerPacket;
+        if (!batched) s.one_interrupt_per_packet_up_to_mbps = p.offered_mbps;
+        if (p.lost == 0) {
+            // Lossless only counts up to the first loss: a later point that
+            // happens to lose nothing does not move the knee.
+            if (s.first_loss_at_mbps == 0) s.lossless_up_to_mbps = p.offered_mbps;
+        } else if (s.first_loss_at_mbps == 0) {
+            s.first_loss_at_mbps = p.offered_mbps;
+        }
+    }
+    s.delivered_at_max_offered_mbps = points.back().delivered_mbps;
+    return s;
+}
+// [/eval:summarize]
+
+}  // namespace twinos::eval
