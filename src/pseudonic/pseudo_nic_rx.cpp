@@ -31,7 +31,7 @@ void PseudoNic::card_interrupt(int) {
             // Copy each completed shadow's status into the driver's UPD. The
             // frame is in the driver's buffer already: this is the moment,
             // before the driver runs, when the monitor can read it in place.
-            auto& frames = upload_->publish_completed();
+            const auto frames = upload_->publish_completed();
             for (UploadedFrame& frame : frames) {
                 if (card_ != nullptr) {
                     const auto note =

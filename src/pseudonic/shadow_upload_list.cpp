@@ -31,12 +31,16 @@ std::optional<Refusal> ShadowUploadList::copy_fragments(std::uint32_t upd, PhysA
     int n = 0;
     for (; n < kMaxFragments; ++n) {
         const std::uint32_t pair_at = upd + kUpdFragAddr + n * kFragmentPairBytes;
-        if (auto r = check(upd, pair_at + kFragmentPairBytes - upd, "UPD fragment pair")) return r;
+        // This runs for every received frame: the refusal's text is built
+        // only when there is a refusal.
+        if (auto cause = confinement_.check(upd, pair_at + kFragmentPairBytes - upd)) {
+            return Refusal{*cause, "UPD fragment pair", upd, pair_at + kFragmentPairBytes - upd};
+        }
         pairs[n][0] = memory_.read32(PhysAddr{pair_at});
         pairs[n][1] = memory_.read32(PhysAddr{pair_at + 4});
-        if (auto r = check(pairs[n][0], pairs[n][1] & kFragLengthMask,
-                           "UPD fragment " + std::to_string(n))) {
-            return r;
+        if (auto cause = confinement_.check(pairs[n][0], pairs[n][1] & kFragLengthMask)) {
+            return Refusal{*cause, "UPD fragment " + std::to_string(n), pairs[n][0],
+                           pairs[n][1] & kFragLengthMask};
         }
         if (pairs[n][1] & kLastFrag) break;
     }
@@ -50,8 +54,8 @@ std::optional<Refusal> ShadowUploadList::copy_fragments(std::uint32_t upd, PhysA
 }
 
 // [pseudonic:publish-completed]
-std::vector<UploadedFrame>& ShadowUploadList::publish_completed() {
-    published_.clear();
+std::span<UploadedFrame> ShadowUploadList::publish_completed() {
+    std::size_t count = 0;
     while (!entries_.empty()) {
         Entry& e = entries_[publish_cursor_];
         const PhysAddr shadow = shadow_address(publish_cursor_);
@@ -62,7 +66,9 @@ std::vector<UploadedFrame>& ShadowUploadList::publish_completed() {
         memory_.write32(PhysAddr{e.driver_upd + kUpdStatus}, status);
         e.state = State::Published;
         last_status_ = status;
-        UploadedFrame frame;
+        if (count == published_.size()) published_.emplace_back();
+        UploadedFrame& frame = published_[count++];
+        frame.fragments.clear();  // keeps its capacity
         frame.driver_upd = e.driver_upd;
         frame.card_upd = static_cast<std::uint32_t>(shadow.value());
         frame.status = status;
@@ -72,10 +78,9 @@ std::vector<UploadedFrame>& ShadowUploadList::publish_completed() {
                                          length & kFragLengthMask);
             if (length & kLastFrag) break;
         }
-        published_.push_back(std::move(frame));
         publish_cursor_ = (publish_cursor_ + 1) % entries_.size();
     }
-    return published_;
+    return std::span<UploadedFrame>(published_.data(), count);
 }
 // [/pseudonic:publish-completed]
 

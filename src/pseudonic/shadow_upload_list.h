@@ -23,6 +23,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -78,7 +79,7 @@ public:
     /// Step (A): for each shadow the card completed since the last call, in
     /// order, copy its status into the driver's UPD and report the frame.
     /// @return the frames published.
-    std::vector<UploadedFrame>& publish_completed();
+    std::span<UploadedFrame> publish_completed();
 
     /// After UpUnstall: re-arm every shadow whose driver UPD was given back,
     /// in order, re-reading and re-checking its fragments.
@@ -115,7 +116,10 @@ private:
     std::size_t publish_cursor_ = 0;
     std::size_t rearm_cursor_ = 0;
     std::uint32_t last_status_ = 0;
-    std::vector<UploadedFrame> published_;  // reused by every publish_completed()
+    // Reused by every publish_completed(): entries (and their fragment
+    // vectors) are overwritten in place, never freed, so publishing a frame
+    // allocates nothing once the list has been round once.
+    std::vector<UploadedFrame> published_;
 };
 
 }  // namespace pseudonic

@@ -17,8 +17,17 @@ void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name, Action a
         throw std::logic_error("EventQueue: event '" + std::string(name) +
                                "' scheduled in the past");
     }
+    std::uint32_t slot;
+    if (free_slots_.empty()) {
+        slot = static_cast<std::uint32_t>(actions_.size());
+        actions_.push_back(std::move(action));
+    } else {
+        slot = free_slots_.back();
+        free_slots_.pop_back();
+        actions_[slot] = std::move(action);
+    }
     // The sequence number breaks ties: equal times fire in scheduling order.
-    queue_.push(Event{at, next_sequence_++, std::move(action)});
+    queue_.push(Event{at, next_sequence_++, slot});
 }
 // [/twinos:event-schedule]
 
@@ -26,14 +35,15 @@ void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name, Action a
 bool EventQueue::fire_next_until(Ticks limit) {
     limit_ = limit;
     if (queue_.empty() || queue_.top().at > limit) return false;
-    // Move out before popping: the action may schedule new events, which
-    // would invalidate a reference into the heap. Moving leaves the time and
-    // sequence -- all pop() compares -- in place.
-    Event event = std::move(const_cast<Event&>(queue_.top()));
+    const Event event = queue_.top();
     queue_.pop();
+    // Take the action out of its slot before running it: it may schedule
+    // new events, which reuse slots and may move the slot vector.
+    Action action = std::move(actions_[event.slot]);
+    free_slots_.push_back(event.slot);
     now_ = event.at;
     ++fired_;
-    event.action();
+    action();
     return true;
 }
 // [/twinos:event-fire]

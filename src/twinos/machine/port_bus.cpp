@@ -22,8 +22,6 @@ const char* width_suffix(IoWidth width) {
     return "?";
 }
 
-std::uint32_t width_bytes(IoWidth width) { return static_cast<std::uint32_t>(width); }
-
 }  // namespace
 
 IoFault::IoFault(OsId who, Port port, IoWidth width, const std::string& reason)
@@ -41,6 +39,7 @@ void PortBus::attach(const std::string& name, PortRange ports, OsId owner, PortH
         }
     }
     devices_.push_back({name, ports, owner, &handler});
+    forget_routes();
 }
 
 void PortBus::install_trap(const std::string& name, PortRange ports, OsId trapped_os,
@@ -58,6 +57,7 @@ void PortBus::install_trap(const std::string& name, PortRange ports, OsId trappe
         }
     }
     traps_.push_back({name, ports, trapped_os, &handler});
+    forget_routes();
 }
 
 bool PortBus::remove_trap(const std::string& name) {
@@ -65,6 +65,7 @@ bool PortBus::remove_trap(const std::string& name) {
         std::find_if(traps_.begin(), traps_.end(), [&](const Trap& t) { return t.name == name; });
     if (it == traps_.end()) return false;
     traps_.erase(it);
+    forget_routes();
     return true;
 }
 
@@ -76,8 +77,9 @@ const OsId* PortBus::owner_of(Port port) const {
 }
 
 // [twinos:io-route]
-PortBus::Route PortBus::route(OsId who, Port port, IoWidth width, bool is_out) {
+PortBus::Route PortBus::search_route(OsId who, Port port, IoWidth width, bool is_out) {
     IoCounters& count = counters_[index_of(who)];
+    LastRoute& last = last_route_[index_of(who)];  // remembered for `route`
     auto refuse = [&](const std::string& reason) -> IoFault {
         ++count.faults;
         trace_.emit(TraceFlag::Io, clock_.now(),
@@ -95,13 +97,20 @@ PortBus::Route PortBus::route(OsId who, Port port, IoWidth width, bool is_out) {
     // 2. The owner talks to its device directly.
     if (dev->owner == who) {
         ++count.direct;
-        return {dev->handler, &dev->name, false};
+        last = {dev->ports, {dev->handler, &dev->name, false}};
+        return last.route;
     }
     // 3. A non-owner reaches the device only through a trap installed for it.
     for (Trap& t : traps_) {
         if (t.trapped_os == who && t.ports.covers(port, width_bytes(width))) {
             ++count.trapped;
-            return {t.handler, &t.name, true};
+            // Remember only the ports both the trap and the device cover.
+            const std::uint32_t from = std::max(t.ports.base.value(), dev->ports.base.value());
+            const std::uint32_t to = std::min(t.ports.base.value() + t.ports.count,
+                                              dev->ports.base.value() + dev->ports.count);
+            last = {PortRange{Port{static_cast<std::uint16_t>(from)}, to - from},
+                    {t.handler, &t.name, true}};
+            return last.route;
         }
     }
     // 4. Otherwise the access is refused, loudly.

@@ -39,6 +39,9 @@ class Trace;
 /// The operand size of an I/O instruction (`inb`/`inw`/`inl`).
 enum class IoWidth : std::uint8_t { Byte = 1, Word = 2, Dword = 4 };
 
+/// How many bytes an access of `width` covers.
+constexpr std::uint32_t width_bytes(IoWidth width) { return static_cast<std::uint32_t>(width); }
+
 /// Something that answers port I/O: a device model or a trap handler.
 class PortHandler {
 public:
@@ -127,8 +130,28 @@ private:
         const std::string* name;
         bool trapped;
     };
-    // Decide where an access goes; throws IoFault (and counts it) if nowhere.
-    Route route(OsId who, Port port, IoWidth width, bool is_out);
+    // The last route each OS took and the ports it holds for: a driver
+    // talks to one device in bursts, so most accesses skip the search.
+    // Forgotten whenever a device or trap comes or goes.
+    struct LastRoute {
+        PortRange ports;
+        Route route{nullptr, nullptr, false};
+    };
+    // Decide where an access goes: the same device (or trap) as this OS's
+    // last access gives the same answer, anything else is searched. Inline
+    // and small, because every simulated I/O instruction comes here.
+    Route route(OsId who, Port port, IoWidth width, bool is_out) {
+        const LastRoute& last = last_route_[index_of(who)];
+        if (last.route.handler != nullptr && last.ports.covers(port, width_bytes(width))) {
+            IoCounters& count = counters_[index_of(who)];
+            ++(last.route.trapped ? count.trapped : count.direct);
+            return last.route;
+        }
+        return search_route(who, port, width, is_out);
+    }
+    // The four cases; throws IoFault (and counts it) if the access goes nowhere.
+    Route search_route(OsId who, Port port, IoWidth width, bool is_out);
+    void forget_routes() { last_route_ = {}; }
     // The trace line of one routed access.
     void trace_access(OsId who, Port port, IoWidth width, bool is_out, std::uint32_t value,
                       const Route& where);
@@ -138,6 +161,7 @@ private:
     std::vector<Attachment> devices_;
     std::vector<Trap> traps_;
     std::array<IoCounters, 2> counters_{};
+    std::array<LastRoute, 2> last_route_{};
 };
 
 /// One OS's view of the port bus: every access is issued as that OS.
