@@ -15,6 +15,10 @@ twinos / tool. A ratio at or below 1.0 means twinos is at least as fast while
 simulating the whole path: NIC DMA, pseudo NIC, trapped driver I/O, BPF,
 ring copy, monitor read.
 
+Then it checks that memory stays flat: `twinos run -r IN -w OUT -s 54` on a
+capture --memory-factor times longer (default 10: 1 M against 10 M frames)
+must not need more peak RSS, within 10%; the report gives both figures.
+
 This measures; it never fails on speed. Timings belong to this machine, so
 the output names it.
 """
@@ -86,6 +90,25 @@ def machine():
     return f"{platform.node()}: {cpus} CPUs, {model or platform.processor()}, {platform.system()}"
 
 
+def memory_check(twinos, frames, factor, work):
+    """Peak RSS of the same cut on a short and a `factor` times longer capture."""
+    rss = {}
+    for n in (frames, frames * factor):
+        source = work / f"memory-{n}.pcap"
+        subprocess.run([str(twinos), "generate", "-n", str(n), "--sizes", "64", "-w", str(source)],
+                       check=True, stdout=subprocess.DEVNULL)
+        argv = fill(COMPARISONS[0][2], twinos, source, work / "out.pcap")
+        rss[n] = timed(argv, work)[1]
+        source.unlink()
+        (work / "out.pcap").unlink(missing_ok=True)
+    short, long = rss[frames], rss[frames * factor]
+    growth = (long - short) / short
+    print(f"# memory: peak RSS {short // 1024} MiB at {frames} frames, {long // 1024} MiB at "
+          f"{frames * factor} frames ({growth:+.1%}; flat means within 10%)")
+    return {"frames": frames, "long_frames": frames * factor, "peak_rss_kib": short,
+            "long_peak_rss_kib": long, "growth": growth, "flat": abs(growth) <= 0.10}
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--twinos", default="build/ci/twinos", help="the twinos binary")
@@ -94,6 +117,8 @@ def main():
     parser.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
                         help="where inputs and outputs go (default: tmpfs)")
     parser.add_argument("--json", help="also write the results here")
+    parser.add_argument("--memory-factor", type=int, default=10,
+                        help="length of the memory check's capture, in --frames (0: skip)")
     args = parser.parse_args()
 
     twinos = Path(args.twinos).resolve()
@@ -102,8 +127,8 @@ def main():
     for tool in ("editcap", "tcpdump", "/usr/bin/time"):
         if shutil.which(tool) is None:
             sys.exit(f"bench: {tool} is missing (scripts/install-deps.sh installs it)")
-    if args.frames < 1 or args.repeats < 1:
-        sys.exit("bench: --frames and --repeats must be at least 1")
+    if args.frames < 1 or args.repeats < 1 or args.memory_factor < 0:
+        sys.exit("bench: --frames and --repeats must be at least 1, --memory-factor at least 0")
 
     results = {"machine": machine(), "frames": args.frames, "repeats": args.repeats, "rows": []}
     with tempfile.TemporaryDirectory(prefix="twinos-bench-", dir=args.dir) as work:
@@ -132,6 +157,8 @@ def main():
                       f"{row['ratio']:6.2f} {row['twinos_packets_per_s']:13.0f} "
                       f"{tool['peak_rss_kib'] // 1024:7d}M {ours['peak_rss_kib'] // 1024:9d}M")
             source.unlink()
+        if args.memory_factor:
+            results["memory"] = memory_check(twinos, args.frames, args.memory_factor, work)
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
 

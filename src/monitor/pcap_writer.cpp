@@ -5,6 +5,7 @@
 #include <pcap/pcap.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 
 namespace monitor {
@@ -12,9 +13,15 @@ namespace monitor {
 PcapWriter::PcapWriter(const std::string& path, std::uint32_t snaplen) : path_(path) {
     dead_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, static_cast<int>(snaplen),
                                                  PCAP_TSTAMP_PRECISION_NANO);
-    dumper_ = pcap_dump_open(dead_, path.c_str());
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    if (file != nullptr) {
+        buffer_.resize(256 * 1024);
+        std::setvbuf(file, buffer_.data(), _IOFBF, buffer_.size());
+        dumper_ = pcap_dump_fopen(dead_, file);
+        if (dumper_ == nullptr) std::fclose(file);
+    }
     if (dumper_ == nullptr) {
-        const std::string why = pcap_geterr(dead_);
+        const std::string why = file == nullptr ? std::strerror(errno) : pcap_geterr(dead_);
         pcap_close(dead_);
         dead_ = nullptr;
         throw WriteError(path + ": cannot create: " + why);

@@ -9,6 +9,8 @@
 // Chapter: chapters/06-monitor-ap.rst.
 #pragma once
 
+#include <vector>
+
 #include "monitor/file_sink.h"
 #include "monitor/log_writer.h"
 
@@ -30,6 +32,9 @@ public:
 
 private:
     std::string path_;
+    // The stdio buffer libpcap writes through: large, so that a million
+    // small records take a few hundred writes, not tens of thousands.
+    std::vector<char> buffer_;
     pcap* dead_ = nullptr;
     pcap_dumper* dumper_ = nullptr;
 };

@@ -4,8 +4,9 @@
 
 Runs scripts/bench.py on tiny inputs, once per command, and checks that every
 input/job pair is there, that each ratio is twinos' median over the tool's,
-that packets per second is frames over twinos' median, and that every run
-reported a peak RSS.
+that packets per second is frames over twinos' median, that every run
+reported a peak RSS, and that the memory check's verdict follows from its
+figures.
 """
 import json
 import subprocess
@@ -36,6 +37,15 @@ for r in data["rows"]:
         failures.append(f"{r['input']}/{r['job']}: no peak RSS")
     if r["tool"] != {"cut-54": "editcap", "full-copy": "tcpdump"}[r["job"]]:
         failures.append(f"{r['input']}/{r['job']}: compared against {r['tool']}")
+memory = data.get("memory")
+if memory is None:
+    failures.append("no memory check")
+else:
+    if memory["long_frames"] != 10 * memory["frames"]:
+        failures.append("memory check: the long capture is not 10 times the short one")
+    growth = (memory["long_peak_rss_kib"] - memory["peak_rss_kib"]) / memory["peak_rss_kib"]
+    if abs(growth - memory["growth"]) > 1e-9 or memory["flat"] != (abs(growth) <= 0.10):
+        failures.append("memory check: growth or verdict does not follow from the figures")
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)

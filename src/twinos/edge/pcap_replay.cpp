@@ -4,6 +4,9 @@
 
 #include <pcap/pcap.h>
 
+#include <cstdint>
+#include <cstdio>
+
 namespace twinos::edge {
 
 // [twinos:pcap-open]
@@ -25,7 +28,17 @@ std::unique_ptr<PcapReplay> PcapReplay::open(const std::string& path) {
                           (name ? name : "unknown") + (what ? std::string(": ") + what : "") +
                           ") is not Ethernet; the 3c905 can only receive Ethernet (EN10MB) frames");
     }
-    return std::unique_ptr<PcapReplay>(new PcapReplay(path, handle));
+    auto replay = std::unique_ptr<PcapReplay>(new PcapReplay(path, handle));
+    // Classic pcap, micro- or nanosecond, either byte order: offsets by arithmetic.
+    std::uint32_t magic = 0;
+    if (std::FILE* f = std::fopen(path.c_str(), "rb")) {
+        if (std::fread(&magic, 4, 1, f) != 1) magic = 0;
+        std::fclose(f);
+    }
+    for (const std::uint32_t classic : {0xa1b2c3d4u, 0xd4c3b2a1u, 0xa1b23c4du, 0x4d3cb2a1u}) {
+        if (magic == classic) replay->next_offset_ = 24;
+    }
+    return replay;
 }
 // [/twinos:pcap-open]
 
@@ -37,7 +50,7 @@ int PcapReplay::snaplen() const { return pcap_snapshot(handle_); }
 bool PcapReplay::next(std::int64_t& timestamp_ns, machine::WireFrame& frame) {
     if (error_) return false;
     // Where the next record starts, for an error message that points at it.
-    const long offset = std::ftell(pcap_file(handle_));
+    const long offset = next_offset_ ? *next_offset_ : std::ftell(pcap_file(handle_));
     pcap_pkthdr* header = nullptr;
     const u_char* data = nullptr;
     const int result = pcap_next_ex(handle_, &header, &data);
@@ -53,6 +66,7 @@ bool PcapReplay::next(std::int64_t& timestamp_ns, machine::WireFrame& frame) {
     const auto* bytes = reinterpret_cast<const std::byte*>(data);
     frame.bytes.assign(bytes, bytes + header->caplen);  // never more than was captured
     frame.original_length = header->len;
+    if (next_offset_) *next_offset_ += 16 + static_cast<long>(header->caplen);
     ++stats_.records;
     stats_.bytes += header->caplen;
     if (header->caplen < header->len) ++stats_.truncated;

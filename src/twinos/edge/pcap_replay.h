@@ -64,6 +64,11 @@ private:
     PcapReplay(std::string path, pcap* handle) : path_(std::move(path)), handle_(handle) {}
     std::string path_;
     pcap* handle_;
+    // Where the next record starts, kept by arithmetic for classic pcap
+    // (24-byte file header, 16-byte record headers); empty for pcapng and
+    // the rarer pcap variants, which ask the file instead (ftell per record
+    // is a sizeable share of a fast replay).
+    std::optional<long> next_offset_;
     std::optional<std::string> error_;
     ReplayStats stats_;
 };
