@@ -22,6 +22,29 @@ TEST(Packet, Ipv4HeaderChecksumMatchesAKnownAnswer) {
     EXPECT_EQ(net::internet_checksum({reinterpret_cast<const std::byte*>(zeroed), 20}), 0xb861);
 }
 
+TEST(Packet, ChecksumAgreesWithTheWordByWordDefinitionForAnyLengthAndStart) {
+    // RFC 1071 as written: big-endian 16-bit words, odd byte padded, carries
+    // folded back. The fast version sums wider words in the host's order.
+    auto by_definition = [](const std::vector<std::byte>& b, std::uint32_t sum) {
+        for (std::size_t i = 0; i < b.size(); i += 2) {
+            sum += std::to_integer<std::uint32_t>(b[i]) << 8;
+            if (i + 1 < b.size()) sum += std::to_integer<std::uint32_t>(b[i + 1]);
+        }
+        while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
+        return static_cast<std::uint16_t>(~sum);
+    };
+    std::uint32_t seed = 12345;
+    auto next = [&] { return seed = seed * 1103515245u + 12345u; };
+    for (int round = 0; round < 2000; ++round) {
+        std::vector<std::byte> bytes(next() % 200);
+        for (std::byte& b : bytes) b = std::byte(next() >> 16);
+        if (round % 7 == 0) std::fill(bytes.begin(), bytes.end(), std::byte{0xff});
+        const std::uint32_t start = round % 3 ? (next() >> 8) % 0x40000 : 0;
+        ASSERT_EQ(net::internet_checksum(bytes, start), by_definition(bytes, start))
+            << "length " << bytes.size() << ", start " << start;
+    }
+}
+
 TEST(Packet, BuiltUdpFramesParseBackAndCorruptionIsCaught) {
     const net::UdpEndpoint a{{2, 0, 0, 0, 0, 1}, 0x0a000001, 7};
     const net::UdpEndpoint b{{2, 0, 0, 0, 0, 2}, 0x0a000002, 5001};

@@ -15,6 +15,7 @@
 #include "twinos/cli/units.h"
 #include "twinos/edge/fig6_scenario.h"
 #include "twinos/edge/pcap_replay.h"
+#include "twinos/edge/read_ahead_source.h"
 #include "twinos/edge/tx_recorder.h"
 #include "twinos/eval/throughput_model.h"
 #include "twinos/machine/cost_model.h"
@@ -150,12 +151,16 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     // run goes on after the scenario stops (to drain the ring), and replies
     // still on the wire must find their receiver.
     std::optional<edge::Fig6Scenario> fig6;
+    // Likewise the replay's read-ahead: the link may still pull from it.
+    std::optional<edge::ReadAheadSource> ahead;
     try {
         if (replay) {
             out << "== twinos run -r " << o.read_file << " -w " << mopts.output << " ==\n";
             twin.boot();
             twin.run_until(milliseconds(1));
-            twin.machine().link().play(*replay, twin.machine().clock().now());
+            // The capture is read on a second thread while the machine runs.
+            ahead.emplace(*replay);
+            twin.machine().link().play(*ahead, twin.machine().clock().now());
             Ticks next_poll = twin.machine().clock().now() + poll;
             std::uint64_t frames = 0;
             std::int64_t left = o.count;
@@ -192,6 +197,7 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
             if (progress)
                 std::fprintf(stderr, "\r%llu frames\n", static_cast<unsigned long long>(frames));
             twin.run_until(twin.machine().clock().now() + milliseconds(1));  // drain the machine
+            ahead->finish();  // the reader is done with the file: its error may be read
             if (replay->error()) {
                 err << "twinos run: error: " << *replay->error() << '\n';
                 status = 2;

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// ReadAheadSource: two batches, one reader thread, swap when empty.
+#include "twinos/edge/read_ahead_source.h"
+
+#include <utility>
+
+namespace twinos::edge {
+
+namespace {
+constexpr std::size_t kKeepCapacity = 64 * 1024;  // a frame buffer kept for reuse
+}  // namespace
+
+ReadAheadSource::ReadAheadSource(machine::FrameSource& inner, std::size_t batch_frames)
+    : inner_(inner), batch_frames_(batch_frames == 0 ? 1 : batch_frames) {
+    for (Batch* b : {&reading_, &filled_}) {
+        b->times.resize(batch_frames_);
+        b->frames.resize(batch_frames_);
+    }
+    reading_.last = false;
+    at_ = reading_.count = 0;
+    reader_ = std::thread([this] { read_batches(); });
+}
+
+ReadAheadSource::~ReadAheadSource() { finish(); }
+
+void ReadAheadSource::finish() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    changed_.notify_all();
+    if (reader_.joinable()) reader_.join();
+}
+
+// [twinos:read-ahead]
+void ReadAheadSource::read_batches() {
+    Batch local;
+    local.times.resize(batch_frames_);
+    local.frames.resize(batch_frames_);
+    for (;;) {
+        // Fill a batch without holding the lock: this is the part that
+        // runs beside the machine.
+        local.count = 0;
+        local.last = false;
+        std::size_t bytes = 0;
+        while (local.count < batch_frames_ && bytes < kBatchBytes) {
+            machine::WireFrame& slot = local.frames[local.count];
+            // A slot that once held a jumbo frame gives its memory back.
+            if (slot.bytes.capacity() > kKeepCapacity) std::vector<std::byte>().swap(slot.bytes);
+            if (!inner_.next(local.times[local.count], slot)) {
+                local.last = true;
+                break;
+            }
+            bytes += slot.bytes.size();
+            ++local.count;
+        }
+        // Hand it over once the consumer has taken the previous one.
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !filled_ready_ || stop_; });
+        if (stop_) return;
+        std::swap(local, filled_);  // buffers circulate; none are freed
+        filled_ready_ = true;
+        changed_.notify_all();
+        if (filled_.last) return;
+    }
+}
+
+bool ReadAheadSource::next(std::int64_t& timestamp_ns, machine::WireFrame& frame) {
+    if (at_ == reading_.count) {
+        if (reading_.last || done_) return false;
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return filled_ready_ || stop_; });
+        if (!filled_ready_) {
+            done_ = true;  // stopped before the reader delivered more
+            return false;
+        }
+        std::swap(reading_, filled_);
+        filled_ready_ = false;
+        at_ = 0;
+        changed_.notify_all();
+        if (reading_.count == 0) return false;
+    }
+    timestamp_ns = reading_.times[at_];
+    // Swap, not move: both vectors keep their capacity for the next frame.
+    std::swap(frame.bytes, reading_.frames[at_].bytes);
+    frame.original_length = reading_.frames[at_].original_length;
+    ++at_;
+    return true;
+}
+// [/twinos:read-ahead]
+
+}  // namespace twinos::edge
