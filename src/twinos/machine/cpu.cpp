@@ -79,16 +79,9 @@ void Cpu::skip_timer_switches(std::int64_t count, Ticks first, Ticks quantum) {
 }
 // [/twinos:skip-switches]
 
-Ticks Cpu::charge(OsId os, Ticks cost) {
-    if (os != running_) {
-        throw std::logic_error("Cpu: work charged to the " + std::string(to_string(os)) +
-                               " OS while the " + std::string(to_string(running_)) +
-                               " OS is running");
-    }
-    const Ticks start = later_of(clock_.now(), free_at_);
-    free_at_ = start + cost;
-    busy_[index_of(os)] += cost;
-    return free_at_;
+void Cpu::refuse_charge(OsId os) const {
+    throw std::logic_error("Cpu: work charged to the " + std::string(to_string(os)) +
+                           " OS while the " + std::string(to_string(running_)) + " OS is running");
 }
 
 CpuStats Cpu::stats(Ticks at) const {

@@ -25,13 +25,13 @@
 #include <string_view>
 
 #include "twinos/machine/cost_model.h"
+#include "twinos/machine/event_queue.h"
 #include "twinos/machine/host_timing.h"
 #include "twinos/machine/os_id.h"
 #include "twinos/machine/ticks.h"
 
 namespace twinos::machine {
 
-class EventQueue;
 class Trace;
 
 /// Why the CPU changed OS.
@@ -91,7 +91,13 @@ public:
     /// Charge `cost` of work to `os`, starting when the CPU is free.
     /// @pre `os == running()`: an OS can only spend CPU time while it runs.
     /// @return when the work finishes.
-    Ticks charge(OsId os, Ticks cost);
+    Ticks charge(OsId os, Ticks cost) {
+        if (os != running_) refuse_charge(os);
+        const Ticks start = later_of(clock_.now(), free_at_);
+        free_at_ = start + cost;
+        busy_[index_of(os)] += cost;
+        return free_at_;
+    }
 
     /// The CPU's accounting as of time `at` (at least `free_at()`).
     CpuStats stats(Ticks at) const;
@@ -102,6 +108,10 @@ public:
     }
 
 private:
+    // Throws the logic_error for work charged to an OS that is not running
+    // (out of line: the text is built only then).
+    [[noreturn]] void refuse_charge(OsId os) const;
+
     // Cpu — state
     const EventQueue& clock_;
     Trace& trace_;

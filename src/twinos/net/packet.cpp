@@ -2,7 +2,6 @@
 // Ethernet, IPv4 and UDP: byte layouts and checksums.
 #include "twinos/net/packet.h"
 
-#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -32,29 +31,8 @@ std::uint32_t pseudo_header_sum(std::uint32_t src, std::uint32_t dst, std::uint1
 }  // namespace
 
 std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum) {
-    // RFC 1071 sums 16-bit big-endian words. The one's-complement sum does
-    // not care about byte order as long as it is swapped back at the end
-    // (RFC 1071 §2(B)), so add eight bytes at a time in the host's order
-    // and fold; this runs on every frame the co-existing OS receives.
-    std::uint64_t wide = 0;
     std::size_t i = 0;
-    for (; i + 8 <= bytes.size(); i += 8) {
-        std::uint64_t word;
-        std::memcpy(&word, &bytes[i], 8);
-        wide += word >> 32;
-        wide += word & 0xffffffffu;
-    }
-    for (; i + 2 <= bytes.size(); i += 2) {
-        std::uint16_t half;
-        std::memcpy(&half, &bytes[i], 2);
-        wide += half;
-    }
-    while (wide >> 16) wide = (wide & 0xffff) + (wide >> 16);
-    std::uint32_t host = static_cast<std::uint32_t>(wide);
-    if constexpr (std::endian::native == std::endian::little) {
-        host = ((host & 0xff) << 8) | (host >> 8);  // back to network order
-    }
-    sum += host;
+    for (; i + 1 < bytes.size(); i += 2) sum += get16(&bytes[i]);
     if (i < bytes.size()) sum += std::to_integer<std::uint32_t>(bytes[i]) << 8;  // pad odd byte
     while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
     return static_cast<std::uint16_t>(~sum);
