@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <stdexcept>
 
+#include "monitor/background_writer.h"
+
 namespace monitor {
 
 using namespace twinos::machine;
@@ -55,7 +57,9 @@ void MonitorAp::start(twinos::os::Kernel& preceding) {
     change_rules(options_.rules);
     std::uint32_t snaplen = 0;
     for (const capture::CopyRule& r : options_.rules.table) snaplen = std::max(snaplen, r.size);
-    writer_ = open_writer(options_.format, options_.output, snaplen);
+    // The file is written on a second thread while the machine runs (chapter 7).
+    writer_ =
+        std::make_unique<BackgroundWriter>(open_writer(options_.format, options_.output, snaplen));
 }
 // [/monitor:start]
 

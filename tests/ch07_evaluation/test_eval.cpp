@@ -2,6 +2,7 @@
 // Chapter 7: what `twinos eval` measures is well formed and consistent with
 // itself -- never how fast anything was.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -144,10 +145,10 @@ TEST(LoadExperiment, LowLoadGetsEverythingThroughOverloadLosesAndTheMonitorSeesA
 // The command writes files that agree with each other.
 class EvalCommand : public ::testing::Test {
 protected:
-    std::filesystem::path dir =
-        std::filesystem::temp_directory_path() /
-        ("twinos-eval-" +
-         std::string(::testing::UnitTest::GetInstance()->current_test_info()->name()));
+    // One folder per process and test: the lab self-test runs a twin of this binary.
+    std::filesystem::path dir = std::filesystem::temp_directory_path() /
+                                ("twinos-eval-" + std::to_string(getpid()) + "-" +
+                                 ::testing::UnitTest::GetInstance()->current_test_info()->name());
     void SetUp() override { std::filesystem::remove_all(dir); }
     void TearDown() override { std::filesystem::remove_all(dir); }
     std::vector<std::string> lines(const char* file) {

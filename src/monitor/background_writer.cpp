@@ -1,0 +1,84 @@
+// SPDX-License-Identifier: MIT
+// BackgroundWriter: batches for a writer thread, errors back to the AP.
+#include "monitor/background_writer.h"
+
+#include <utility>
+
+namespace monitor {
+
+BackgroundWriter::BackgroundWriter(std::unique_ptr<LogWriter> inner) : inner_(std::move(inner)) {
+    filling_.records.reserve(kBatchRecords);
+    filling_.bytes.reserve(kBatchBytes);
+    thread_ = std::thread([this] { write_batches(); });
+}
+
+BackgroundWriter::~BackgroundWriter() { stop_thread(); }
+
+void BackgroundWriter::stop_thread() {
+    {
+        std::lock_guard lock(mutex_);
+        stop_ = true;
+    }
+    changed_.notify_all();
+    if (thread_.joinable()) thread_.join();
+}
+
+// [monitor:background-write]
+void BackgroundWriter::write(const capture::RecordHeader& header, std::span<const std::byte> slice,
+                             std::int64_t time_ns, std::uint64_t lost_before) {
+    filling_.records.push_back(
+        Record{header, filling_.bytes.size(), slice.size(), time_ns, lost_before});
+    filling_.bytes.insert(filling_.bytes.end(), slice.begin(), slice.end());
+    if (filling_.records.size() >= kBatchRecords || filling_.bytes.size() >= kBatchBytes) {
+        hand_over();
+    }
+}
+
+void BackgroundWriter::hand_over() {
+    std::unique_lock lock(mutex_);
+    changed_.wait(lock, [&] { return !busy_; });  // the thread took the last one
+    if (error_) std::rethrow_exception(error_);
+    std::swap(filling_, handed_);  // buffers circulate: no allocation per batch
+    filling_.clear();
+    busy_ = true;
+    changed_.notify_all();
+}
+
+void BackgroundWriter::write_batches() {
+    std::unique_lock lock(mutex_);
+    for (;;) {
+        changed_.wait(lock, [&] { return busy_ || stop_; });
+        if (!busy_) return;  // stopped with nothing left to write
+        lock.unlock();
+        // The real writer, outside the lock: this is what runs beside the machine.
+        std::exception_ptr failed;
+        try {
+            for (const Record& r : handed_.records) {
+                inner_->write(r.header,
+                              std::span<const std::byte>(handed_.bytes).subspan(r.offset, r.length),
+                              r.time_ns, r.lost_before);
+            }
+        } catch (const WriteError&) {
+            failed = std::current_exception();
+        }
+        lock.lock();
+        if (failed) error_ = failed;
+        busy_ = false;
+        changed_.notify_all();
+        if (error_) return;  // nothing more goes to a file that failed
+    }
+}
+
+void BackgroundWriter::finish(const CaptureTotals& totals) {
+    if (!filling_.records.empty()) hand_over();
+    {
+        std::unique_lock lock(mutex_);
+        changed_.wait(lock, [&] { return !busy_; });
+    }
+    stop_thread();
+    if (error_) std::rethrow_exception(error_);
+    inner_->finish(totals);  // the thread is gone: the file is ours again
+}
+// [/monitor:background-write]
+
+}  // namespace monitor

@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+// BackgroundWriter: a LogWriter that hands its records to a writer thread.
+// Part of the monitor AP (preceding OS user space).
+//
+// Writing a record -- libpcap's `pcap_dump`, our pcapng blocks, a text
+// line -- is about a tenth of a fast replay's work, and the machine does not
+// wait for it: the paper's AP, too, wrote its log while the monitored OS
+// went on. This wrapper collects records into a batch (copies of the header
+// and the slice) and gives full batches to a thread that calls the real
+// writer; the machine goes on filling the next batch meanwhile.
+//
+// The file is the same, byte for byte, as the real writer alone would make:
+// one thread writes it, in order. A write error is raised on the AP's side
+// at its next write (or at `finish`); records after the failing one are not
+// written, and the real writer has already left a valid file up to the last
+// whole packet. Memory: two batches.
+//
+// Chapter: chapters/07-evaluation.rst.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "monitor/log_writer.h"
+
+namespace monitor {
+
+/// `inner`, written on a thread of its own.
+class BackgroundWriter : public LogWriter {
+public:
+    /// Records per batch (a batch also ends at `kBatchBytes` of slices).
+    static constexpr std::size_t kBatchRecords = 4096;
+    /// Slice bytes per batch.
+    static constexpr std::size_t kBatchBytes = 1u << 20;
+
+    /// Take over `inner` and start the writer thread.
+    explicit BackgroundWriter(std::unique_ptr<LogWriter> inner);
+    ~BackgroundWriter() override;
+    BackgroundWriter(const BackgroundWriter&) = delete;
+    BackgroundWriter& operator=(const BackgroundWriter&) = delete;
+
+    /// Queue one packet. @throws WriteError when an earlier batch failed.
+    void write(const capture::RecordHeader& header, std::span<const std::byte> slice,
+               std::int64_t time_ns, std::uint64_t lost_before) override;
+    /// Write what is queued, stop the thread, finish the file.
+    /// @throws WriteError from any write or from finishing.
+    void finish(const CaptureTotals& totals) override;
+
+private:
+    struct Record {
+        capture::RecordHeader header;
+        std::size_t offset;  // of its slice in Batch::bytes
+        std::size_t length;
+        std::int64_t time_ns;
+        std::uint64_t lost_before;
+    };
+    struct Batch {
+        std::vector<Record> records;
+        std::vector<std::byte> bytes;
+        void clear() {
+            records.clear();
+            bytes.clear();
+        }
+    };
+    void hand_over();      // give `filling_` to the thread (waits while it is busy)
+    void write_batches();  // the writer thread
+    void stop_thread();
+
+    std::unique_ptr<LogWriter> inner_;
+    Batch filling_;  // the AP's side
+    Batch handed_;   // the thread's side
+    std::mutex mutex_;
+    std::condition_variable changed_;
+    bool busy_ = false;  // handed_ holds a batch being written
+    bool stop_ = false;
+    std::exception_ptr error_;  // the thread's WriteError, raised on the AP's side
+    std::thread thread_;
+};
+
+}  // namespace monitor
