@@ -227,6 +227,9 @@ TEST_F(EvalCommand, BadOptionsNameWhatWasWrongAndWriteNothing) {
     run = run_twinos("eval --out " + dir.string() + " --loads 100,,300");
     EXPECT_EQ(run.exit_code, 2);
     EXPECT_TRUE(has(run.output, "--loads: item 2 ''")) << run.output;
+    run = run_twinos("eval --out " + dir.string() + " --loads 100,0.5");
+    EXPECT_EQ(run.exit_code, 2);
+    EXPECT_TRUE(has(run.output, "item 2 '0.5' is not a load of 1 to 100000 Mbit/s")) << run.output;
     EXPECT_FALSE(std::filesystem::exists(dir));
     run = run_twinos("eval --out /proc/twinos-no --only load --loads 100");
     EXPECT_EQ(run.exit_code, 1);

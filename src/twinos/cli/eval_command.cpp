@@ -36,9 +36,12 @@ std::vector<double> parse_loads(const std::string& text) {
         const std::string item = text.substr(at, comma - at);
         double v = 0;
         const auto [end, ec] = std::from_chars(item.data(), item.data() + item.size(), v);
-        if (item.empty() || ec != std::errc() || end != item.data() + item.size() || v <= 0) {
+        // 1 Mbit/s to 100 Gbit/s: below, a point takes hours of simulated
+        // time; above, a frame's wire time rounds to nothing.
+        if (item.empty() || ec != std::errc() || end != item.data() + item.size() || v < 1 ||
+            v > 100000) {
             throw std::invalid_argument("--loads: item " + std::to_string(loads.size() + 1) + " '" +
-                                        item + "' is not a positive number of Mbit/s");
+                                        item + "' is not a load of 1 to 100000 Mbit/s");
         }
         loads.push_back(v);
         at = comma + 1;
