@@ -100,6 +100,10 @@ private:
     struct Entry {
         std::uint32_t driver_upd;
         State state;
+        // The one fragment (address, length word) this shadow was last
+        // re-armed with, checked then; length 0: nothing remembered.
+        std::uint32_t armed_address = 0;
+        std::uint32_t armed_length = 0;
     };
     twinos::machine::PhysAddr shadow_address(std::size_t i) const {
         return storage_ + i * kShadowStride;

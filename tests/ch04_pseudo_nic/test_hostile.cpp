@@ -153,6 +153,40 @@ TEST(HostileDriver, SwappingInABadBufferWhenGivingAUpdBackIsRefused) {
     EXPECT_GT(b.nic().counters().rx_overruns, 0u) << "the card stalls at the disarmed shadow";
 }
 
+// Re-arming skips the check for a one-fragment UPD that still names the
+// fragment it was last armed with. After such a quiet round, any change
+// must take the full path again: a new buffer, or the same buffer grown
+// past the boundary.
+TEST(HostileDriver, AfterAQuietRoundABadBufferOrLengthIsStillRefused) {
+    for (const bool grow : {false, true}) {
+        HostileBench b;
+        const std::uint64_t before = b.preceding_hash();
+        const std::uint32_t buffer = b.boundary - 0x1000;  // the last page of the partition
+        b.upd(0x300000, 0x300000, buffer, 1536);           // one UPD, looped on itself
+        b.up_list_ptr(0x300000);
+        for (int round = 0; round < 3; ++round) {  // frames in, UPD given back unchanged
+            b.send_in(microseconds(10), test_frame(500, static_cast<std::uint8_t>(round)));
+            b.run_for(microseconds(200));
+            ASSERT_TRUE(b.mem().read32(PhysAddr{0x300000 + kUpdStatus}) & kUpdComplete) << round;
+            b.upd(0x300000, 0x300000, buffer, 1536);
+            b.command(UpUnstall);
+        }
+        ASSERT_EQ(b.pseudo().security().total(), 0u);
+        // The last frame lands; then the hostile give-back.
+        b.send_in(microseconds(10), test_frame(500, 9));
+        b.run_for(microseconds(200));
+        if (grow) {
+            b.upd(0x300000, 0x300000, buffer, 0x1000 + 64);  // 64 bytes into the preceding OS
+        } else {
+            b.upd(0x300000, 0x300000, static_cast<std::uint32_t>(b.canary_at.value()), 1536);
+        }
+        b.command(UpUnstall);
+        EXPECT_EQ(b.pseudo().security().total(), 1u) << (grow ? "grown" : "swapped");
+        b.flood(50);
+        EXPECT_EQ(b.preceding_hash(), before) << (grow ? "grown" : "swapped");
+    }
+}
+
 TEST(HostileDriver, TransmittingThePrecedingOsMemoryIsRefused) {
     HostileBench b;
     // A DPD whose fragment is the monitor's log: it must never reach the wire.
