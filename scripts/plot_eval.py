@@ -15,7 +15,11 @@ import json
 import pathlib
 import sys
 
-import matplotlib
+try:
+    import matplotlib
+except ImportError:
+    sys.exit("plot_eval: matplotlib is missing for " + sys.executable + "; scripts/install-deps.sh "
+             "installs Debian's python3-matplotlib for /usr/bin/python3")
 
 matplotlib.use("Agg")  # no display: files only
 import matplotlib.pyplot as plt  # noqa: E402
