@@ -17,39 +17,18 @@
 #include "capture/bpf.h"
 #include "capture/log_reader.h"
 #include "capture/log_ring.h"
+#include "twinos/eval/log_area_fixture.h"
 #include "twinos/net/packet.h"
 
 namespace {
 
 using namespace twinos::machine;
-constexpr std::uint64_t kArea = 16ull << 20;  // the monitor's default log area
-constexpr int kBatch = 64;                    // copies timed together (clock overhead)
+constexpr int kBatch = 64;  // copies timed together (clock overhead)
 
-// A log ring over 16 MiB of simulated memory, mapped page by page.
-struct Ring {
-    PhysicalMemory memory{64ull << 20};
-    AddressSpace space{"bench", memory, {Partition{OsId::Preceding, PhysAddr{0}, 64ull << 20}}};
-    std::unique_ptr<capture::LogRing> ring;
-    std::unique_ptr<capture::LogReader> reader;
-    Ring() {
-        for (std::uint64_t i = 0; i <= kArea / kPageSize; ++i) {
-            space.map(VirtAddr{0x1000000 + i * kPageSize}, PhysAddr{0x100000 + i * kPageSize},
-                      Perm::ReadWrite);
-        }
-        auto control = capture::MappedRegion::map(space, memory, VirtAddr{0x1000000}, kPageSize);
-        auto area = capture::MappedRegion::map(space, memory, VirtAddr{0x1001000}, kArea);
-        // Touch every page first, as the kernel does when it hands out zeroed
-        // memory: the memcpy it is compared with writes to touched memory too.
-        auto all = memory.span(PhysAddr{0x100000}, kArea + kPageSize);
-        std::fill(all.begin(), all.end(), std::byte{0});
-        ring = std::make_unique<capture::LogRing>(*control, *area);
-        reader = std::make_unique<capture::LogReader>(*control, *area);
-        ring->initialise();
-    }
-};
+// The same log area Fig. 7 in `twinos eval` times (16 MiB, pages touched).
+using Ring = twinos::eval::LogAreaFixture;
+constexpr std::uint64_t kArea = Ring::kArea;
 
-// Time `body` in batches; report min / mean / max ns per operation.
-// `between` runs after each batch, outside the timing.
 template <typename F, typename G = void (*)()>
 void timed(
     benchmark::State& state, F body, G between = [] {}) {

@@ -68,15 +68,15 @@ void add_eval_command(CLI::App& app, EvalCommandOptions& o) {
                 return s;
             }() +
             ")");
-    eval->add_option("--packets", o.packets, "Packets per configuration for Table 1")
+    eval->add_option("--packets", o.measure.table1_packets, "Packets per configuration for Table 1")
         ->check(CLI::PositiveNumber);
-    eval->add_option("--copy-samples", o.copy_samples, "Copies timed per Fig. 7 length")
+    eval->add_option("--copy-samples", o.measure.copy_samples, "Copies timed per Fig. 7 length")
         ->check(CLI::PositiveNumber);
     eval->add_option("--loads", o.loads, "Offered loads in Mbit/s, e.g. 100,200,400");
-    eval->add_option("--frames-per-point", o.frames_per_point,
+    eval->add_option("--frames-per-point", o.measure.load_options.frames_per_point,
                      "Frames per point of the load experiment")
         ->check(CLI::PositiveNumber);
-    eval->add_option("--copy-bytes", o.copy_bytes,
+    eval->add_option("--copy-bytes", o.measure.load_options.copy_bytes,
                      "The monitor's slice in the load experiment (0: no monitor)")
         ->check(CLI::Range(0, 1536));
 }
@@ -84,7 +84,7 @@ void add_eval_command(CLI::App& app, EvalCommandOptions& o) {
 // [twinos:eval-command]
 int run_eval(const EvalCommandOptions& o, std::ostream& out, std::ostream& err) {
     machine::CostModel model;
-    eval::EvalOptions options;
+    eval::EvalOptions options = o.measure;
     try {
         for (const std::string& spec : o.costs) apply_cost(model, spec);
         if (!o.only.empty()) {
@@ -95,11 +95,7 @@ int run_eval(const EvalCommandOptions& o, std::ostream& out, std::ostream& err) 
             options.fig7 = wanted("fig7");
             options.load = wanted("load");
         }
-        options.table1_packets = o.packets;
-        options.copy_samples = o.copy_samples;
         if (!o.loads.empty()) options.load_options.offered_mbps = parse_loads(o.loads);
-        options.load_options.frames_per_point = o.frames_per_point;
-        options.load_options.copy_bytes = o.copy_bytes;
     } catch (const std::invalid_argument& e) {
         err << "twinos eval: error: " << e.what() << '\n';
         return 2;

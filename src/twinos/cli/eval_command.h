@@ -15,22 +15,23 @@
 #include <string>
 #include <vector>
 
+#include "twinos/eval/evaluation.h"
+
 namespace CLI {
 class App;
 }
 
 namespace twinos::cli {
 
-/// The options of `twinos eval`, as typed.
+/// The options of `twinos eval`, as typed. The numbers go straight into
+/// the evaluation's own options, so their defaults live in one place.
 struct EvalCommandOptions {
-    std::string out_dir = "eval-results";    ///< `--out DIR`
-    std::vector<std::string> only;           ///< `--only table1,fig7,load` (empty: all)
-    std::vector<std::string> costs;          ///< `--cost NAME=DURATION`, repeatable
-    std::uint32_t packets = 20000;           ///< `--packets` for Table 1
-    std::uint32_t copy_samples = 20000;      ///< `--copy-samples` per Fig. 7 length
-    std::string loads;                       ///< `--loads 100,200,...` (Mbit/s)
-    std::uint32_t frames_per_point = 10000;  ///< `--frames-per-point`
-    std::uint32_t copy_bytes = 53;           ///< `--copy-bytes` in the load experiment
+    std::string out_dir = "eval-results";  ///< `--out DIR`
+    std::vector<std::string> only;         ///< `--only table1,fig7,load` (empty: all)
+    std::vector<std::string> costs;        ///< `--cost NAME=DURATION`, repeatable
+    std::string loads;                     ///< `--loads 100,200,...` (Mbit/s)
+    /// `--packets`, `--copy-samples`, `--frames-per-point`, `--copy-bytes`.
+    eval::EvalOptions measure;
 };
 
 /// Add the `eval` subcommand to `app`.

@@ -16,8 +16,6 @@ ReadAheadSource::ReadAheadSource(machine::FrameSource& inner, std::size_t batch_
         b->times.resize(batch_frames_);
         b->frames.resize(batch_frames_);
     }
-    reading_.last = false;
-    at_ = reading_.count = 0;
     reader_ = std::thread([this] { read_batches(); });
 }
 

@@ -6,14 +6,9 @@
 #include <chrono>
 #include <cstring>
 #include <limits>
-#include <memory>
 #include <stdexcept>
 
-#include "capture/log_reader.h"
-#include "capture/log_ring.h"
-#include "capture/mapped_region.h"
-#include "twinos/machine/address_space.h"
-#include "twinos/machine/physical_memory.h"
+#include "twinos/eval/log_area_fixture.h"
 
 namespace twinos::eval {
 
@@ -21,37 +16,6 @@ using namespace twinos::machine;
 using Clock = std::chrono::steady_clock;
 
 namespace {
-
-constexpr std::uint64_t kArea = 16ull << 20;  // the monitor's default log area
-constexpr std::uint64_t kBase = 0x100000;     // physical home of control page + area
-constexpr std::uint64_t kVa = 0x1000000;
-
-// A log ring and its reader over a preceding-OS address space, exactly as
-// the monitor AP maps them, without the rest of the machine.
-struct LogAreaFixture {
-    PhysicalMemory memory{kBase + kArea + 2 * kPageSize};
-    AddressSpace space{
-        "eval", memory, {Partition{OsId::Preceding, PhysAddr{0}, kBase + kArea + 2 * kPageSize}}};
-    std::unique_ptr<capture::LogRing> ring;
-    std::unique_ptr<capture::LogReader> reader;
-
-    LogAreaFixture() {
-        for (std::uint64_t i = 0; i <= kArea / kPageSize; ++i) {
-            space.map(VirtAddr{kVa + i * kPageSize}, PhysAddr{kBase + i * kPageSize},
-                      Perm::ReadWrite);
-        }
-        auto control = capture::MappedRegion::map(space, memory, VirtAddr{kVa}, kPageSize);
-        auto area = capture::MappedRegion::map(space, memory, VirtAddr{kVa + kPageSize}, kArea);
-        if (!control || !area) throw std::logic_error("eval: log area mapping failed");
-        // Touch every page first, as the kernel hands out zeroed memory: the
-        // memcpy it is compared with writes to touched memory too.
-        auto all = memory.span(PhysAddr{kBase}, kArea + kPageSize);
-        std::fill(all.begin(), all.end(), std::byte{0});
-        ring = std::make_unique<capture::LogRing>(*control, *area);
-        reader = std::make_unique<capture::LogReader>(*control, *area);
-        ring->initialise();
-    }
-};
 
 // Accumulates samples, less the clock's cost, never below zero.
 struct SpreadBuilder {
@@ -92,7 +56,7 @@ double clock_overhead_ns() {
 std::vector<CopyRow> copy_sweep(const std::vector<std::uint32_t>& lengths, std::uint32_t samples,
                                 double overhead) {
     LogAreaFixture fixture;
-    std::vector<std::byte> destination(kArea);
+    std::vector<std::byte> destination(LogAreaFixture::kArea);
     std::vector<CopyRow> rows;
     for (const std::uint32_t length : lengths) {
         const std::vector<std::byte> slice(length, std::byte{0x5a});

@@ -2,6 +2,7 @@
 // Writing the evaluation's CSV and JSON files.
 #include "twinos/eval/eval_report.h"
 
+#include <array>
 #include <cstdio>
 #include <fstream>
 #include <nlohmann/json.hpp>
@@ -55,6 +56,17 @@ json summary_json(const std::vector<LoadPoint>& curve) {
                 {"first_loss_at_mbps", s.first_loss_at_mbps},
                 {"one_interrupt_per_packet_up_to_mbps", s.one_interrupt_per_packet_up_to_mbps},
                 {"delivered_at_max_offered_mbps", s.delivered_at_max_offered_mbps}};
+}
+
+// The load curves: the name the files give each, the name people read.
+struct Curve {
+    const char* name;
+    const char* label;
+    const std::vector<LoadPoint>* points;
+};
+std::array<Curve, 2> load_curves(const EvalResults& r) {
+    return {
+        {{"pseudo_nic", "pseudo NIC", &r.load_pseudo}, {"original", "original", &r.load_original}}};
 }
 
 // Opens `name` in `dir` or throws naming it.
@@ -154,8 +166,7 @@ void write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
         auto out = open_out(dir, "load.csv");
         out << "configuration,offered_mbps,delivered_mbps,offered,delivered,lost,captured,"
                "interrupts,irq_switches,packets_per_interrupt\n";
-        for (const auto& [config, curve] :
-             {std::pair{"pseudo_nic", &r.load_pseudo}, std::pair{"original", &r.load_original}}) {
+        for (const auto& [config, label, curve] : load_curves(r)) {
             for (const LoadPoint& p : *curve) {
                 out << config << ',' << p.offered_mbps << ',' << p.delivered_mbps << ','
                     << p.offered << ',' << p.delivered << ',' << p.lost << ',' << p.captured << ','
@@ -169,8 +180,7 @@ void write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
         load["copy_bytes"] = r.load_options.copy_bytes;
         load["frame_bytes"] = kLoadFrameBytes;
         load["predicted_mbps"] = predicted_mbps(r.costs, r.load_options.copy_bytes);
-        for (const auto& [config, curve] :
-             {std::pair{"pseudo_nic", &r.load_pseudo}, std::pair{"original", &r.load_original}}) {
+        for (const auto& [config, label, curve] : load_curves(r)) {
             json points = json::array();
             for (const LoadPoint& p : *curve) points.push_back(point_json(p));
             load[config] = {{"points", points}, {"summary", summary_json(*curve)}};
@@ -228,15 +238,14 @@ void print_eval_summary(const EvalResults& r, std::ostream& out) {
             t.host_mbps ? std::to_string(static_cast<long long>(*t.host_mbps)).c_str() : "-");
         out << line;
     }
-    for (const auto& [config, curve] :
-         {std::pair{"pseudo NIC", &r.load_pseudo}, std::pair{"original", &r.load_original}}) {
+    for (const auto& [config, label, curve] : load_curves(r)) {
         if (curve->empty()) continue;
         const LoadSummary s = summarize_load_curve(*curve);
         std::snprintf(line, sizeof line,
                       "load    %-10s one interrupt per packet up to %.0f Mbit/s, saturates at "
                       "%.0f, lossless up to %.0f, first loss at %.0f, %.0f delivered at %.0f "
                       "offered\n",
-                      config, s.one_interrupt_per_packet_up_to_mbps, s.saturation_mbps,
+                      label, s.one_interrupt_per_packet_up_to_mbps, s.saturation_mbps,
                       s.lossless_up_to_mbps, s.first_loss_at_mbps, s.delivered_at_max_offered_mbps,
                       curve->back().offered_mbps);
         out << line;

@@ -18,9 +18,6 @@ using namespace twinos::machine;
 
 namespace {
 
-// Bytes a frame occupies on the wire: preamble, FCS and inter-frame gap too.
-constexpr std::uint64_t kWireBytes = 8 + kLoadFrameBytes + 4 + 12;
-
 double mtu_mbps(double frames, Ticks span) {
     return span > Ticks{0} ? frames * kMtu * 8.0 / double(span.count()) * 1000.0 : 0.0;
 }
@@ -56,8 +53,8 @@ LoadPoint run_load_point(double offered_mbps, const LoadOptions& o) {
     config.costs = o.costs;
     // A wire exactly fast enough for `offered_mbps` of MTU payload.
     const double frames_per_second = offered_mbps * 1e6 / (kMtu * 8.0);
-    config.link_bits_per_second =
-        static_cast<std::uint64_t>(std::llround(frames_per_second * kWireBytes * 8.0));
+    config.link_bits_per_second = static_cast<std::uint64_t>(
+        std::llround(frames_per_second * Link::wire_bytes(kLoadFrameBytes) * 8.0));
     const edge::Fig6Options request{o.frames_per_point, {kLoadFrameBytes}, Ticks{0}};
 
     LoadPoint p;

@@ -14,7 +14,6 @@
 // Paper: Table 1, Fig. 7, sec. 4.4. Chapter: chapters/07-evaluation.rst.
 #pragma once
 
-#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -33,8 +32,8 @@ struct CostModel {
     Ticks driver_interrupt_entry = costs::kDriverInterruptEntry;         ///< (C), per interrupt
     Ticks driver_per_packet = costs::kDriverPerPacket;                   ///< (C), per packet
     Ticks trapped_io = costs::kTrappedIo;                                ///< one trapped I/O
-    Ticks copy_53 = costs::copy_cost(53);                                ///< Fig. 7 mean at 53 B
-    Ticks copy_1536 = costs::copy_cost(1536);                            ///< Fig. 7 mean at 1536 B
+    Ticks copy_53 = costs::kCopy53;                                      ///< Fig. 7 mean at 53 B
+    Ticks copy_1536 = costs::kCopy1536;                                  ///< Fig. 7 mean at 1536 B
     Ticks bpf_instruction = costs::kBpfInstruction;                      ///< one BPF instruction
     Ticks system_call = costs::kSystemCall;                              ///< syscall round trip
     Ticks kernel_boot = costs::kKernelBoot;                              ///< boot work
@@ -43,13 +42,9 @@ struct CostModel {
     /// The driver's I/O instructions per one-packet receive interrupt (§4.2).
     static constexpr std::int64_t kIoPerInterrupt = 5;
 
-    /// Copying `bytes` into the log area: the line through the two Fig. 7
-    /// points, never below zero.
-    Ticks copy(std::uint64_t bytes) const {
-        const std::int64_t extra =
-            (static_cast<std::int64_t>(bytes) - 53) * (copy_1536 - copy_53).count() / (1536 - 53);
-        return Ticks{std::max<std::int64_t>(0, copy_53.count() + extra)};
-    }
+    /// Copying `bytes` into the log area: the line through this model's
+    /// two Fig. 7 points (`costs::copy_cost`).
+    Ticks copy(std::uint64_t bytes) const { return costs::copy_cost(bytes, copy_53, copy_1536); }
     /// Table 1 (A): the pseudo NIC's processing of a one-packet interrupt.
     Ticks step_a() const { return pseudo_nic_interrupt_entry + pseudo_nic_per_packet; }
     /// Table 1 (B): one OS switch.

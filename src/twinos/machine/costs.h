@@ -65,12 +65,17 @@ inline constexpr Ticks kPseudoNicInterruptEntry = nanoseconds(1190);
 /// See `kPseudoNicInterruptEntry`: 1.19 + 0.80 = 1.99 µs for one packet.
 inline constexpr Ticks kPseudoNicPerPacket = nanoseconds(800);
 /// Copying a slice into the log area: paper Fig. 7, mean copy time by copy
-/// length -- ≈0.37 µs for 53 bytes, ≈1.01 µs for 1536 bytes. We interpolate
-/// linearly between the two (and beyond them, with the same slope).
-constexpr Ticks copy_cost(std::uint64_t bytes) {
-    // 370 ns at 53 B plus (1010 - 370) / (1536 - 53) ns per further byte.
-    const std::int64_t extra = (static_cast<std::int64_t>(bytes) - 53) * 640 / 1483;
-    return nanoseconds(std::max<std::int64_t>(0, 370 + extra));
+/// length -- ≈0.37 µs for 53 bytes ...
+inline constexpr Ticks kCopy53 = nanoseconds(370);
+/// ... and ≈1.01 µs for 1536 bytes.
+inline constexpr Ticks kCopy1536 = nanoseconds(1010);
+/// The copy time of `bytes`: linear between the two Fig. 7 points (and
+/// beyond them, with the same slope), never below zero. A run may move the
+/// points (chapter 7's CostModel); the line stays this one.
+constexpr Ticks copy_cost(std::uint64_t bytes, Ticks at_53 = kCopy53, Ticks at_1536 = kCopy1536) {
+    const std::int64_t extra =
+        (static_cast<std::int64_t>(bytes) - 53) * (at_1536 - at_53).count() / (1536 - 53);
+    return Ticks{std::max<std::int64_t>(0, at_53.count() + extra)};
 }
 /// One classic-BPF instruction run on a packet. Not in the paper (it had
 /// no filter); an interpreter of the time took a few nanoseconds each.

@@ -11,10 +11,8 @@
 namespace twinos::machine {
 
 Ticks Link::wire_time(std::size_t frame_bytes) const {
-    // 8 bytes of preamble, the frame padded to the 60-byte minimum, 4 bytes
-    // of FCS and a 12-byte inter-frame gap: 84 bytes for the shortest frame.
-    const std::uint64_t bytes = 8 + std::max<std::size_t>(frame_bytes, 60) + 4 + 12;
-    return Ticks{static_cast<std::int64_t>(bytes * 8 * 1'000'000'000ull / bits_per_second_)};
+    return Ticks{static_cast<std::int64_t>(wire_bytes(frame_bytes) * 8 * 1'000'000'000ull /
+                                           bits_per_second_)};
 }
 
 void Link::play(FrameSource& source, Ticks start) {

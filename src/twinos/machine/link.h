@@ -23,6 +23,7 @@
 // Chapter: chapters/03-nic.rst.
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -113,8 +114,12 @@ public:
     /// The NIC puts `frame` on the wire now.
     void transmit(std::span<const std::byte> frame);
 
-    /// How long `frame_bytes` take on the wire: preamble, the frame padded to
-    /// 60 bytes, FCS and inter-frame gap, at the link's speed.
+    /// The bytes `frame_bytes` occupy on the wire: 8 of preamble, the frame
+    /// padded to 60 bytes, 4 of FCS and a 12-byte inter-frame gap.
+    static constexpr std::uint64_t wire_bytes(std::size_t frame_bytes) {
+        return 8 + std::max<std::size_t>(frame_bytes, 60) + 4 + 12;
+    }
+    /// How long `frame_bytes` take on the wire (`wire_bytes`) at the link's speed.
     Ticks wire_time(std::size_t frame_bytes) const;
 
     /// The source time of the first replayed frame, in ns since the epoch:

@@ -144,6 +144,4 @@ void Kernel::set_irq_handler(int irq, IrqHandler handler) {
     ctx_.irqs.set_handler(ctx_.id, irq, std::move(handler));
 }
 
-Ticks Kernel::now() const { return ctx_.clock.now(); }
-
 }  // namespace twinos::os

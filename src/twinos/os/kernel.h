@@ -147,8 +147,6 @@ public:
 
     /// Charge `cost` of work to this OS. @pre this OS is running.
     machine::Ticks charge(machine::Ticks cost) { return ctx_.cpu.charge(ctx_.id, cost); }
-    /// The current simulated time.
-    machine::Ticks now() const;
     /// What work costs on this machine.
     const machine::CostModel& costs() const { return ctx_.cpu.costs(); }
 
