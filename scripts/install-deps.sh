@@ -14,8 +14,9 @@ packages=(
     doxygen python3-sphinx python3-breathe furo graphviz
     # helpers the scripts and tests use
     python3 python3-matplotlib tcpdump tshark clang-format
-    # the side-by-side bench (scripts/bench.py): editcap and GNU time
-    wireshark-common time
+    # the side-by-side bench (scripts/bench.py): editcap and GNU time;
+    # instruction counts (scripts/instruction_budget.py): valgrind
+    wireshark-common time valgrind
 )
 
 missing=()

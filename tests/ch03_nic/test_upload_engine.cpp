@@ -132,6 +132,33 @@ TEST(UploadEngine, RingWrapsAroundTenThousandFramesWhenGivenBack) {
     EXPECT_EQ(b.nic().up_list_ptr(), kRing + (10'000 % n) * kUpdBytes);
 }
 
+TEST(UploadEngine, ReceiveNotesFollowEachUpdAcrossRingsRebuiltManyTimes) {
+    NicBench b;
+    // More distinct UPDs over the run than the card keeps notes for: every
+    // ring is new memory, as when a driver is closed and opened again.
+    const int rings = 100, n = 4;  // 300 UPDs filled
+    b.build_upd_ring(kRing, n, kBuffers, 1536);
+    b.start_receiver(kRing);
+    for (int r = 0; r < rings; ++r) {
+        const PhysAddr ring{0x100000 + static_cast<std::uint64_t>(r) * 0x100};
+        b.build_upd_ring(ring, n, kBuffers, 1536);
+        b.out32(kUpListPtr, static_cast<std::uint32_t>(ring.value()));
+        std::vector<std::int64_t> arrived;
+        for (int i = 0; i < n - 1; ++i) {  // the last UPD of each ring stays empty
+            b.run_for(microseconds(10));
+            arrived.push_back(b.machine().link().wall_time(b.machine().clock().now()));
+            b.arrive(test_frame(60 + static_cast<std::size_t>(i), static_cast<std::uint8_t>(r)));
+        }
+        // Read back out of order: each UPD names its own frame.
+        for (int i : {2, 0, 1}) {
+            const auto note = b.nic().receive_note(ring + i * kUpdBytes);
+            ASSERT_EQ(note.wire_time_ns, arrived[static_cast<std::size_t>(i)]) << r << "/" << i;
+            ASSERT_EQ(note.original_length, 60u + static_cast<std::uint32_t>(i)) << r << "/" << i;
+        }
+        EXPECT_EQ(b.nic().receive_note(ring + (n - 1) * kUpdBytes).wire_time_ns, 0) << r;
+    }
+}
+
 TEST(UploadEngine, ReceiveFilterDecisions) {
     const std::array<std::uint8_t, 6> me = {0x02, 0, 0, 0, 0, 0x42};
     const std::array<std::uint8_t, 6> other = {0x02, 0, 0, 0, 0, 0x43};

@@ -1,0 +1,165 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Host instructions per frame: twinos beside editcap and tcpdump, under callgrind.
+
+Wall time on a shared VM moves 5-10% from run to run; instruction counts do
+not. This script runs the same jobs as scripts/bench.py under valgrind's
+callgrind, once on a capture of --frames frames and once on a capture of one
+frame, and divides the difference by frames - 1: what one more frame costs,
+without start-up. For twinos it reports the machine's thread (the thread
+that simulates everything, and so bounds the wall time) apart from the
+reader and writer threads, and divides by what the machine did per frame
+(events, OS switches, interrupt deliveries, port I/O, read from the halt
+summary) to give the instructions one simulated operation costs.
+
+Chapter 7 uses it to say what the speed targets ask of the simulation: a
+tool's instructions per frame is the budget the machine's thread has for the
+whole simulated path of one frame.
+
+It measures; it never fails on a figure.
+"""
+
+import argparse
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench import COMPARISONS, INPUTS, fill, machine  # noqa: E402  (one list of jobs)
+
+# The halt summary's stable lines (chapters/02-twinos.rst) that count work.
+HALT_COUNTS = {
+    "events": ("events", "fired"),
+    "switches": ("switches", "total"),
+    "irq_preceding": ("irq", "preceding"),
+    "irq_coexisting": ("irq", "coexisting"),
+    "io_preceding": ("io", "preceding"),
+    "io_coexisting": ("io", "coexisting"),
+    "io_trapped": ("io", "trapped"),
+}
+
+
+def callgrind(argv, out_base):
+    """Instructions per thread of `argv`, main thread first."""
+    for old in out_base.parent.glob(out_base.name + "*"):
+        old.unlink()
+    proc = subprocess.run(["valgrind", "--tool=callgrind", "--separate-threads=yes",
+                           f"--callgrind-out-file={out_base}", *argv],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"instruction_budget: {' '.join(argv)} exited with {proc.returncode}")
+    threads = {}
+    for part in out_base.parent.glob(out_base.name + "*"):
+        text = part.read_text(errors="replace")
+        thread = re.search(r"^thread: (\d+)$", text, re.M)
+        total = re.search(r"^(?:summary|totals): (\d+)$", text, re.M)
+        if total:
+            number = int(thread.group(1)) if thread else 1
+            threads[number] = threads.get(number, 0) + int(total.group(1))
+    if not threads:
+        sys.exit(f"instruction_budget: callgrind wrote no totals for {' '.join(argv)}")
+    return [threads[k] for k in sorted(threads)], proc.stdout
+
+
+def halt_counts(stdout):
+    """The counters of twinos' halt summary, by HALT_COUNTS name."""
+    counts = {}
+    for name, (section, key) in HALT_COUNTS.items():
+        found = re.search(rf"^{section} .*\b{key}=(\d+)", stdout, re.M)
+        if not found:
+            sys.exit(f"instruction_budget: no '{section} {key}=' in twinos' halt summary")
+        counts[name] = int(found.group(1))
+    return counts
+
+
+def tool_argv(argv):
+    # tcpdump run as root drops to its own user after opening the input;
+    # callgrind, running inside it, could then not write its report.
+    if argv[0] == "tcpdump" and os.geteuid() == 0:
+        return ["tcpdump", "-Z", "root", *argv[1:]]
+    return argv
+
+
+def per_frame(long_run, short_run, frames):
+    return (long_run - short_run) / (frames - 1)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--twinos", default="build/ci/twinos", help="the twinos binary")
+    parser.add_argument("--frames", type=int, default=50_000, help="frames per input")
+    parser.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
+                        help="where inputs, outputs and reports go (default: tmpfs)")
+    parser.add_argument("--json", help="also write the results here")
+    args = parser.parse_args()
+
+    twinos = Path(args.twinos).resolve()
+    if not twinos.is_file():
+        sys.exit(f"instruction_budget: {args.twinos}: no such binary (build first)")
+    for tool in ("valgrind", "editcap", "tcpdump"):
+        if shutil.which(tool) is None:
+            sys.exit(f"instruction_budget: {tool} is missing (scripts/install-deps.sh installs it)")
+    if args.frames < 2:
+        sys.exit("instruction_budget: --frames must be at least 2")
+
+    results = {"machine": machine(), "frames": args.frames, "rows": []}
+    print(f"# {results['machine']}; instructions per frame (callgrind), "
+          f"{args.frames} frames minus 1 frame")
+    print(f"{'input':7} {'job':10} {'tool':8} {'tool Ir':>8} {'machine Ir':>11} "
+          f"{'all Ir':>7} {'ratio':>6} {'sim ops':>8} {'Ir/op':>6}")
+    with tempfile.TemporaryDirectory(prefix="twinos-budget-", dir=args.dir) as work:
+        work = Path(work)
+        os.chmod(work, 0o777)  # tcpdump may write as its own user elsewhere
+        for name, sizes in INPUTS.items():
+            sources = {}
+            for n in (args.frames, 1):
+                sources[n] = work / f"{name}-{n}.pcap"
+                subprocess.run([str(twinos), "generate", "-n", str(n), "--sizes", sizes,
+                                "-w", str(sources[n])], check=True, stdout=subprocess.DEVNULL)
+            for job, tool_template, our_template in COMPARISONS:
+                output = work / "out.pcap"
+                runs = {}
+                for who, template in (("tool", tool_argv(tool_template)), ("twinos", our_template)):
+                    for n, source in sources.items():
+                        argv = fill(template, twinos, source, output)
+                        runs[who, n] = callgrind(argv, work / f"cg-{who}-{n}.out")
+                        output.unlink(missing_ok=True)
+                tool = per_frame(sum(runs["tool", args.frames][0]), sum(runs["tool", 1][0]),
+                                 args.frames)
+                ours_threads = runs["twinos", args.frames][0]
+                ours_main = per_frame(ours_threads[0], runs["twinos", 1][0][0], args.frames)
+                ours_all = per_frame(sum(ours_threads), sum(runs["twinos", 1][0]), args.frames)
+                long_counts = halt_counts(runs["twinos", args.frames][1])
+                short_counts = halt_counts(runs["twinos", 1][1])
+                ops = {k: per_frame(long_counts[k], short_counts[k], args.frames)
+                       for k in HALT_COUNTS}
+                simulated = sum(ops.values())
+                row = {
+                    "input": name, "job": job, "tool": tool_template[0],
+                    "tool_ir_per_frame": tool,
+                    "twinos_machine_thread_ir_per_frame": ours_main,
+                    "twinos_all_threads_ir_per_frame": ours_all,
+                    "twinos_threads": len(ours_threads),
+                    "ratio": ours_main / tool,
+                    "simulated_per_frame": ops,
+                    "simulated_ops_per_frame": simulated,
+                    "ir_per_simulated_op": ours_main / simulated,
+                }
+                results["rows"].append(row)
+                print(f"{name:7} {job:10} {row['tool']:8} {tool:8.0f} {ours_main:11.0f} "
+                      f"{ours_all:7.0f} {row['ratio']:6.2f} {simulated:8.2f} "
+                      f"{row['ir_per_simulated_op']:6.0f}")
+        ops = results["rows"][0]["simulated_per_frame"]
+        print("# simulated per frame (" + results["rows"][0]["input"] + "): " +
+              ", ".join(f"{k} {v:.2f}" for k, v in ops.items()))
+    if args.json:
+        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,52 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""The instruction-budget report is complete and consistent (never its figures).
+
+Runs scripts/instruction_budget.py on tiny inputs and checks that every
+input/job pair is there against the right tool, that each ratio is the
+machine thread's instructions over the tool's, that the machine thread is
+part of all threads, that the simulated operations per frame are the sum of
+their parts and include at least one event, and that instructions per
+simulated operation follow from them.
+"""
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+twinos, script = sys.argv[1], sys.argv[2]
+with tempfile.TemporaryDirectory() as work:
+    report = Path(work) / "budget.json"
+    subprocess.run([sys.executable, script, "--twinos", twinos, "--frames", "300",
+                    "--dir", work, "--json", str(report)],
+                   check=True, stdout=subprocess.DEVNULL)
+    data = json.loads(report.read_text())
+
+failures = []
+pairs = {(r["input"], r["job"]) for r in data["rows"]}
+want = {(i, j) for i in ("udp64", "mixed") for j in ("cut-54", "full-copy")}
+if pairs != want:
+    failures.append(f"rows {sorted(pairs)} != {sorted(want)}")
+for r in data["rows"]:
+    where = f"{r['input']}/{r['job']}"
+    main, every, tool = (r["twinos_machine_thread_ir_per_frame"],
+                         r["twinos_all_threads_ir_per_frame"], r["tool_ir_per_frame"])
+    if r["tool"] != {"cut-54": "editcap", "full-copy": "tcpdump"}[r["job"]]:
+        failures.append(f"{where}: compared against {r['tool']}")
+    if min(main, tool) <= 0:
+        failures.append(f"{where}: a frame cost no instructions ({main}, {tool})")
+    if abs(r["ratio"] - main / tool) > 1e-9:
+        failures.append(f"{where}: ratio is not machine thread / tool")
+    if every < main or r["twinos_threads"] < 1:
+        failures.append(f"{where}: the machine thread is not part of all threads")
+    ops = r["simulated_per_frame"]
+    if abs(sum(ops.values()) - r["simulated_ops_per_frame"]) > 1e-9:
+        failures.append(f"{where}: simulated operations are not the sum of their parts")
+    if ops["events"] < 1 or ops["io_trapped"] <= 0:
+        failures.append(f"{where}: a frame took no event or no trapped I/O: {ops}")
+    if abs(r["ir_per_simulated_op"] - main / r["simulated_ops_per_frame"]) > 1e-9:
+        failures.append(f"{where}: Ir per operation does not follow from the figures")
+for f in failures:
+    print("FAIL:", f)
+sys.exit(1 if failures else 0)
