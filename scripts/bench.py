@@ -94,9 +94,7 @@ def memory_check(twinos, frames, factor, work):
     """Peak RSS of the same cut on a short and a `factor` times longer capture."""
     rss = {}
     for n in (frames, frames * factor):
-        source = work / f"memory-{n}.pcap"
-        subprocess.run([str(twinos), "generate", "-n", str(n), "--sizes", "64", "-w", str(source)],
-                       check=True, stdout=subprocess.DEVNULL)
+        source = generate(twinos, n, "64", work / f"memory-{n}.pcap")
         argv = fill(COMPARISONS[0][2], twinos, source, work / "out.pcap")
         rss[n] = timed(argv, work)[1]
         source.unlink()
@@ -109,24 +107,43 @@ def memory_check(twinos, frames, factor, work):
             "long_peak_rss_kib": long, "growth": growth, "flat": abs(growth) <= 0.10}
 
 
-def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+def common_arguments(description, frames):
+    """The options every side-by-side script takes: --twinos --frames --dir --json."""
+    parser = argparse.ArgumentParser(description=description.split("\n\n")[0])
     parser.add_argument("--twinos", default="build/ci/twinos", help="the twinos binary")
-    parser.add_argument("--frames", type=int, default=1_000_000, help="frames per input")
-    parser.add_argument("--repeats", type=int, default=5, help="runs per command (median)")
+    parser.add_argument("--frames", type=int, default=frames, help="frames per input")
     parser.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
                         help="where inputs and outputs go (default: tmpfs)")
     parser.add_argument("--json", help="also write the results here")
+    return parser
+
+
+def checked_twinos(program, path, tools):
+    """The twinos binary at `path`, once it and every one of `tools` is there."""
+    twinos = Path(path).resolve()
+    if not twinos.is_file():
+        sys.exit(f"{program}: {path}: no such binary (build first: cmake --build --preset ci)")
+    for tool in tools:
+        if shutil.which(tool) is None:
+            sys.exit(f"{program}: {tool} is missing (scripts/install-deps.sh installs it)")
+    return twinos
+
+
+def generate(twinos, frames, sizes, path):
+    """A capture of `frames` UDP frames of `sizes` (twinos generate) at `path`."""
+    subprocess.run([str(twinos), "generate", "-n", str(frames), "--sizes", sizes,
+                    "-w", str(path)], check=True, stdout=subprocess.DEVNULL)
+    return path
+
+
+def main():
+    parser = common_arguments(__doc__, 1_000_000)
+    parser.add_argument("--repeats", type=int, default=5, help="runs per command (median)")
     parser.add_argument("--memory-factor", type=int, default=10,
                         help="length of the memory check's capture, in --frames (0: skip)")
     args = parser.parse_args()
 
-    twinos = Path(args.twinos).resolve()
-    if not twinos.is_file():
-        sys.exit(f"bench: {args.twinos}: no such binary (build first: cmake --build --preset ci)")
-    for tool in ("editcap", "tcpdump", "/usr/bin/time"):
-        if shutil.which(tool) is None:
-            sys.exit(f"bench: {tool} is missing (scripts/install-deps.sh installs it)")
+    twinos = checked_twinos("bench", args.twinos, ("editcap", "tcpdump", "/usr/bin/time"))
     if args.frames < 1 or args.repeats < 1 or args.memory_factor < 0:
         sys.exit("bench: --frames and --repeats must be at least 1, --memory-factor at least 0")
 
@@ -138,9 +155,7 @@ def main():
         print(f"{'input':7} {'job':10} {'tool s':>8} {'twinos s':>9} {'ratio':>6} "
               f"{'twinos pkt/s':>13} {'tool RSS':>9} {'twinos RSS':>10}")
         for name, sizes in INPUTS.items():
-            source = work / f"{name}.pcap"
-            subprocess.run([str(twinos), "generate", "-n", str(args.frames), "--sizes", sizes,
-                            "-w", str(source)], check=True, stdout=subprocess.DEVNULL)
+            source = generate(twinos, args.frames, sizes, work / f"{name}.pcap")
             for job, tool_argv, our_argv in COMPARISONS:
                 output = work / "out.pcap"
                 tool = measure(fill(tool_argv, twinos, source, output), args.repeats, work)

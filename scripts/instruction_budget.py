@@ -19,18 +19,17 @@ whole simulated path of one frame.
 It measures; it never fails on a figure.
 """
 
-import argparse
 import json
 import os
 import re
-import shutil
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import COMPARISONS, INPUTS, fill, machine  # noqa: E402  (one list of jobs)
+from bench import (COMPARISONS, INPUTS, checked_twinos, common_arguments,  # noqa: E402
+                   fill, generate, machine)
 
 # The halt summary's stable lines (chapters/02-twinos.rst) that count work.
 HALT_COUNTS = {
@@ -90,20 +89,8 @@ def per_frame(long_run, short_run, frames):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--twinos", default="build/ci/twinos", help="the twinos binary")
-    parser.add_argument("--frames", type=int, default=50_000, help="frames per input")
-    parser.add_argument("--dir", default="/dev/shm" if os.path.isdir("/dev/shm") else None,
-                        help="where inputs, outputs and reports go (default: tmpfs)")
-    parser.add_argument("--json", help="also write the results here")
-    args = parser.parse_args()
-
-    twinos = Path(args.twinos).resolve()
-    if not twinos.is_file():
-        sys.exit(f"instruction_budget: {args.twinos}: no such binary (build first)")
-    for tool in ("valgrind", "editcap", "tcpdump"):
-        if shutil.which(tool) is None:
-            sys.exit(f"instruction_budget: {tool} is missing (scripts/install-deps.sh installs it)")
+    args = common_arguments(__doc__, 50_000).parse_args()
+    twinos = checked_twinos("instruction_budget", args.twinos, ("valgrind", "editcap", "tcpdump"))
     if args.frames < 2:
         sys.exit("instruction_budget: --frames must be at least 2")
 
@@ -116,11 +103,8 @@ def main():
         work = Path(work)
         os.chmod(work, 0o777)  # tcpdump may write as its own user elsewhere
         for name, sizes in INPUTS.items():
-            sources = {}
-            for n in (args.frames, 1):
-                sources[n] = work / f"{name}-{n}.pcap"
-                subprocess.run([str(twinos), "generate", "-n", str(n), "--sizes", sizes,
-                                "-w", str(sources[n])], check=True, stdout=subprocess.DEVNULL)
+            sources = {n: generate(twinos, n, sizes, work / f"{name}-{n}.pcap")
+                       for n in (args.frames, 1)}
             for job, tool_template, our_template in COMPARISONS:
                 output = work / "out.pcap"
                 runs = {}
