@@ -51,6 +51,25 @@ TEST(RunMonitor, TheScenarioWritesItsCaptureAndAStableSummary) {
     fs::remove(out);
 }
 
+TEST(RunMonitor, EveryKindOfBadInputIsOneErrorLineAndExitTwo) {
+    const fs::path out = temp("never.pcap");
+    // A bad option, a capture that cannot be replayed, a filter that does
+    // not compile: each named, nothing run, no output file.
+    const std::vector<std::pair<std::string, std::string>> cases = {
+        {"run --log-area 12Q -w " + out.string(), "12Q"},
+        {"run -r /nonexistent.pcap -w " + out.string(), "/nonexistent.pcap"},
+        {"run -w " + out.string() + " tcp prot 80", "tcp prot 80"},
+    };
+    for (const auto& [command, named] : cases) {
+        const CommandRun r = run_twinos(command);
+        EXPECT_EQ(r.exit_code, 2) << command;
+        EXPECT_TRUE(has(r.output, "twinos run: error: ")) << r.output;
+        EXPECT_TRUE(has(r.output, named)) << r.output;
+        EXPECT_FALSE(has(r.output, "halt")) << r.output;
+        EXPECT_FALSE(fs::exists(out)) << command;
+    }
+}
+
 TEST(RunMonitor, RuleFileMistakesStopEverythingAndCreateNoOutput) {
     const fs::path rules = temp("bad.rules"), out = temp("never.pcap");
     write_text(rules, "twinos-rules 1\nrule web filter \"tcp prot 80\" slice 96\n");

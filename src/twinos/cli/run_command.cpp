@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 
+#include "monitor/rule_file.h"
 #include "pseudonic/shared_nic_system.h"
 #include "twinos/cli/units.h"
 #include "twinos/edge/fig6_scenario.h"
@@ -143,6 +144,19 @@ void report_pseudo_nic_counters(const pseudonic::PseudoNic& p, std::ostream& out
     }
 }
 
+int report_input_error(std::ostream& err) {
+    try {
+        throw;
+    } catch (const std::invalid_argument& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+    } catch (const monitor::RuleFileError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+    } catch (const edge::ReplayError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+    }
+    return 2;
+}
+
 int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     if (!o.original) return run_monitored(o, out, err);
     os::TwinOsOptions options;
@@ -155,12 +169,8 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         config = MachineConfig::original(memory);
         trace_mask = parse_trace_flags(o.trace);
         replay = prepare_traffic(o, options, scenario);
-    } catch (const std::invalid_argument& e) {
-        err << "twinos run: error: " << e.what() << '\n';
-        return 2;
-    } catch (const edge::ReplayError& e) {
-        err << "twinos run: error: " << e.what() << '\n';
-        return 2;
+    } catch (...) {
+        return report_input_error(err);
     }
 
     // Original: the co-existing OS owns the card. Otherwise the preceding OS

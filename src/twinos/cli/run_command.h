@@ -73,6 +73,12 @@ int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
 std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& options,
                                                   os::TwinOsOptions& twin_options,
                                                   edge::Fig6Options& scenario);
+/// Report the exception in flight, when it is bad input -- a wrong option,
+/// a rule file that does not parse, a capture that cannot be replayed -- as
+/// `twinos run: error: ...` on `err`. Call it only inside a `catch` block;
+/// anything else is rethrown.
+/// @return 2, the exit status for bad input.
+int report_input_error(std::ostream& err);
 /// Print the scenario's client line.
 void report_client(const edge::Fig6Scenario& scenario, std::uint32_t requested, std::ostream& out);
 

@@ -105,15 +105,8 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         std::stable_sort(changes.begin(), changes.end(),
                          [](const auto& a, const auto& b) { return a.first < b.first; });
         replay = prepare_traffic(o, options, scenario);
-    } catch (const std::invalid_argument& e) {
-        err << "twinos run: error: " << e.what() << '\n';
-        return 2;
-    } catch (const monitor::RuleFileError& e) {
-        err << "twinos run: error: " << e.what() << '\n';
-        return 2;
-    } catch (const edge::ReplayError& e) {
-        err << "twinos run: error: " << e.what() << '\n';
-        return 2;
+    } catch (...) {
+        return report_input_error(err);
     }
 
     capture::CaptureSystem system(config, options);
@@ -121,9 +114,8 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     std::unique_ptr<monitor::MonitorAp> ap;
     try {
         ap = std::make_unique<monitor::MonitorAp>(system, mopts);
-    } catch (const monitor::RuleFileError& e) {
-        err << "twinos run: error: " << e.what() << '\n';
-        return 2;
+    } catch (...) {
+        return report_input_error(err);
     }
     // The monitor AP is the preceding OS's first program.
     system.set_preceding_init([&](os::Kernel& k) { ap->start(k); });
@@ -244,12 +236,11 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         if (!o.stats_json.empty())
             write_stats_json(o.stats_json, totals, twin.machine().link().counters(),
                              *system.pseudo_nic());
-    } catch (const monitor::RuleFileError& e) {
-        err << "twinos run: error: " << e.what() << '\n';
-        return 2;
     } catch (const monitor::WriteError& e) {
         err << "twinos run: error: " << e.what() << '\n';
-        return 1;
+        return 1;  // the log is valid up to the last whole record
+    } catch (...) {
+        return report_input_error(err);  // rules the kernel refused when applied
     }
     return stop_requested ? 0 : status;
 }
