@@ -2,6 +2,7 @@
 // Ethernet, IPv4 and UDP: byte layouts and checksums.
 #include "twinos/net/packet.h"
 
+#include <bit>
 #include <cstdio>
 #include <cstring>
 
@@ -30,12 +31,47 @@ std::uint32_t pseudo_header_sum(std::uint32_t src, std::uint32_t dst, std::uint1
 
 }  // namespace
 
+// RFC 1071's sum does not depend on byte order (its sec. 2(B)): the bytes are
+// added as the host's own 32-bit words into a 64-bit total -- four bytes per
+// addition, the carries piling up in the upper half -- then the total is
+// folded to 16 bits and put into network order once. Summing big-endian
+// 16-bit words one at a time cost a quarter of a replay of mixed-size frames.
 std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum) {
-    std::size_t i = 0;
-    for (; i + 1 < bytes.size(); i += 2) sum += get16(&bytes[i]);
-    if (i < bytes.size()) sum += std::to_integer<std::uint32_t>(bytes[i]) << 8;  // pad odd byte
-    while (sum >> 16) sum = (sum & 0xffff) + (sum >> 16);
-    return static_cast<std::uint16_t>(~sum);
+    const std::byte* p = bytes.data();
+    std::size_t n = bytes.size();
+    std::uint64_t total = 0;
+    for (; n >= 16; p += 16, n -= 16) {
+        std::uint32_t w[4];
+        std::memcpy(w, p, sizeof w);
+        total += std::uint64_t{w[0]} + w[1] + w[2] + w[3];
+    }
+    for (; n >= 4; p += 4, n -= 4) {
+        std::uint32_t w;
+        std::memcpy(&w, p, sizeof w);
+        total += w;
+    }
+    // The last two or three bytes; an odd last byte is the first byte of a
+    // 16-bit word whose second byte is zero.
+    std::uint16_t tail = 0;
+    if (n >= 2) {
+        std::memcpy(&tail, p, 2);
+        total += tail;
+        p += 2;
+        n -= 2;
+        tail = 0;
+    }
+    if (n == 1) {
+        std::memcpy(&tail, p, 1);
+        total += tail;
+    }
+    while (total >> 16) total = (total & 0xffff) + (total >> 16);
+    auto folded = static_cast<std::uint32_t>(total);
+    if constexpr (std::endian::native == std::endian::little) {
+        folded = ((folded & 0xff) << 8) | (folded >> 8);  // to network order
+    }
+    folded += sum;
+    while (folded >> 16) folded = (folded & 0xffff) + (folded >> 16);
+    return static_cast<std::uint16_t>(~folded);
 }
 
 // [twinos:build-udp-frame]
