@@ -2,11 +2,13 @@
 // Chapter 3 tests: replaying real captures into the original machine. The
 // oracle is libpcap reading the same file.
 #include <gtest/gtest.h>
+#include <unistd.h>
 
 #include <filesystem>
 
 #include "../common/libpcap_oracle.h"
 #include "driver_bench.h"
+#include "twinos/edge/capture_generator.h"
 #include "twinos/edge/pcap_replay.h"
 
 namespace twinos::test {
@@ -109,6 +111,40 @@ TEST(Replay, ACutFileDeliversTheFramesBeforeTheDamageAndSaysWhere) {
     ASSERT_TRUE(header.error.has_value());
     EXPECT_NE(header.error->find("record 11 (byte offset 1052)"), std::string::npos)
         << *header.error;
+}
+
+TEST(Replay, AFileLongerThanTheReadBufferIsReadWholeAndInOrder) {
+    // 3 000 frames of up to 1514 bytes: a few MiB, several fills of the
+    // stream's 1 MiB buffer, with records straddling the fills.
+    const fs::path file =
+        fs::temp_directory_path() / ("twinos-long-" + std::to_string(::getpid()) + ".pcap");
+    edge::GeneratedCapture what;
+    what.frames = 3000;
+    what.frame_sizes = {1514, 64, 999, 1200};
+    edge::write_generated_capture(file.string(), what);
+    const std::vector<OracleRecord> want = oracle(file);
+    auto source = edge::PcapReplay::open(file);
+    std::int64_t ts = 0;
+    WireFrame frame;
+    std::size_t n = 0;
+    while (source->next(ts, frame)) {
+        ASSERT_LT(n, want.size());
+        ASSERT_EQ(frame.bytes, want[n].bytes) << "record " << n + 1;
+        ASSERT_EQ(ts, want[n].time_ns) << "record " << n + 1;
+        ++n;
+    }
+    EXPECT_FALSE(source->error().has_value());
+    EXPECT_EQ(n, 3000u);
+    fs::remove(file);
+}
+
+TEST(Replay, AMissingFileIsNamedWithTheReason) {
+    try {
+        edge::PcapReplay::open("/nonexistent/capture.pcap");
+        ADD_FAILURE() << "opened a file that does not exist";
+    } catch (const edge::ReplayError& e) {
+        EXPECT_EQ(std::string(e.what()), "/nonexistent/capture.pcap: No such file or directory");
+    }
 }
 
 // What opening each odd file must say (a substring of the error), or "" when

@@ -61,8 +61,11 @@ public:
     int snaplen() const;
 
 private:
-    PcapReplay(std::string path, pcap* handle) : path_(std::move(path)), handle_(handle) {}
+    PcapReplay(std::string path, pcap* handle, std::unique_ptr<char[]> read_buffer)
+        : path_(std::move(path)), read_buffer_(std::move(read_buffer)), handle_(handle) {}
+    static constexpr std::size_t kReadBufferBytes = 1 << 20;
     std::string path_;
+    std::unique_ptr<char[]> read_buffer_;  // the stream's stdio buffer; outlives handle_
     pcap* handle_;
     // Where the next record starts, kept by arithmetic for classic pcap
     // (24-byte file header, 16-byte record headers); empty for pcapng and
