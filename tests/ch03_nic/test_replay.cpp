@@ -115,7 +115,7 @@ TEST(Replay, ACutFileDeliversTheFramesBeforeTheDamageAndSaysWhere) {
 
 TEST(Replay, AFileLongerThanTheReadBufferIsReadWholeAndInOrder) {
     // 3 000 frames of up to 1514 bytes: a few MiB, several fills of the
-    // stream's 1 MiB buffer, with records straddling the fills.
+    // stream's 64 KiB buffer, with records straddling the fills.
     const fs::path file =
         fs::temp_directory_path() / ("twinos-long-" + std::to_string(::getpid()) + ".pcap");
     edge::GeneratedCapture what;

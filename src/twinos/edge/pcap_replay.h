@@ -63,7 +63,7 @@ public:
 private:
     PcapReplay(std::string path, pcap* handle, std::unique_ptr<char[]> read_buffer)
         : path_(std::move(path)), read_buffer_(std::move(read_buffer)), handle_(handle) {}
-    static constexpr std::size_t kReadBufferBytes = 1 << 20;
+    static constexpr std::size_t kReadBufferBytes = 1 << 16;
     std::string path_;
     std::unique_ptr<char[]> read_buffer_;  // the stream's stdio buffer; outlives handle_
     pcap* handle_;
