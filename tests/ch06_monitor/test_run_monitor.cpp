@@ -197,6 +197,25 @@ TEST(RunMonitor, ReplaysToPcapngReadBackByLibpcapAndTshark) {
     }
 }
 
+TEST(RunMonitor, CountStopsAReplayAtExactlyThatManyFrames) {
+    // Frames 10 µs apart: the 1 ms drain at the end must not let the wire
+    // carry on past the count, as it did when -c was counted at arrival.
+    const fs::path in = temp("count-in.pcap"), out = temp("count-out.pcap");
+    edge::GeneratedCapture what;
+    what.frames = 2000;
+    edge::write_generated_capture(in.string(), what);
+    for (const char* mode : {"", "--original "}) {
+        SCOPED_TRACE(mode);
+        const CommandRun r = run_twinos(std::string("run ") + mode + "-c 300 -r " + in.string() +
+                                        " -w " + out.string());
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        EXPECT_TRUE(has(r.output, "wire    frames=300 ")) << r.output;
+    }
+    EXPECT_EQ(packets_in(out), 300u);  // the monitored run's file (--original writes none)
+    fs::remove(in);
+    fs::remove(out);
+}
+
 TEST(RunMonitor, AnUnwritableOutputIsAClearError) {
     const CommandRun r = run_twinos("run -c 10 -w /nonexistent-dir/x.pcap");
     EXPECT_EQ(r.exit_code, 1);

@@ -19,25 +19,8 @@ namespace twinos::cli {
 
 using namespace twinos::machine;
 
-namespace {
-
-// Stops a replay after a number of frames (tcpdump's -c).
-class CountedSource : public FrameSource {
-public:
-    CountedSource(FrameSource& inner, std::int64_t limit) : inner_(inner), left_(limit) {}
-    bool next(std::int64_t& ts, WireFrame& frame) override {
-        if (left_ == 0) return false;
-        if (left_ > 0) --left_;
-        return inner_.next(ts, frame);
-    }
-
-private:
-    FrameSource& inner_;
-    std::int64_t left_;
-};
-
 // [twinos:run-report]
-void report(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
+void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
     Machine& m = twin.machine();
     const LinkCounters& wire = m.link().counters();
     out << "wire    frames=" << wire.to_nic << " bytes=" << wire.to_nic_bytes
@@ -66,7 +49,11 @@ void report(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
 }
 // [/twinos:run-report]
 
-}  // namespace
+bool CountedSource::next(std::int64_t& ts, WireFrame& frame) {
+    if (left_ == 0) return false;
+    if (left_ > 0) --left_;
+    return inner_.next(ts, frame);
+}
 
 std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, os::TwinOsOptions& options,
                                                   edge::Fig6Options& scenario) {
@@ -91,10 +78,6 @@ void report_client(const edge::Fig6Scenario& fig6, std::uint32_t requested, std:
         << " received=" << (client ? client->stats().replies : 0)
         << " corrupt=" << (client ? client->stats().corrupt : 0)
         << " out_of_order=" << (client ? client->stats().out_of_order : 0) << '\n';
-}
-
-void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out) {
-    report(twin, sent, out);
 }
 
 void add_run_command(CLI::App& app, RunOptions& o) {
@@ -176,14 +159,13 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     // Original: the co-existing OS owns the card. Otherwise the preceding OS
     // owns it and serves it through the pseudo NIC (the monitor comes next).
     os::TwinOs twin(config, options);
-    const std::string mode = "--original";
     edge::TxRecorder sent(0);  // count what the co-existing OS sends
     twin.machine().link().add_sink(sent);
     twin.machine().trace().set_mask(trace_mask);
     twin.machine().trace().echo_to(&out);
     int status = 0;
     if (replay) {
-        out << "== twinos run " << mode << " -r " << o.read_file << " ==\n";
+        out << "== twinos run --original -r " << o.read_file << " ==\n";
         CountedSource source(*replay, o.count);
         twin.boot();
         // Let both kernels boot and the driver come up, then start the wire.
@@ -198,7 +180,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
             status = 2;
         }
     } else {
-        out << "== twinos run " << mode << ": built-in scenario (paper Fig. 6) ==\n";
+        out << "== twinos run --original: built-in scenario (paper Fig. 6) ==\n";
         edge::Fig6Scenario fig6(twin, scenario);
         const bool complete = fig6.run();
         report_client(fig6, scenario.count, out);
@@ -208,7 +190,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         }
     }
     twin.machine().trace().echo_to(nullptr);
-    report(twin, sent, out);
+    report_layers(twin, sent, out);
     out << "halt\n" << twin.machine().halt().format();
     return status;
 }

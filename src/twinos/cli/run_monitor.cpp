@@ -143,8 +143,9 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     // run goes on after the scenario stops (to drain the ring), and replies
     // still on the wire must find their receiver.
     std::optional<edge::Fig6Scenario> fig6;
-    // Likewise the replay's read-ahead: the link may still pull from it.
+    // Likewise the replay's read-ahead and count: the link may still pull.
     std::optional<edge::ReadAheadSource> ahead;
+    std::optional<CountedSource> counted;
     try {
         if (replay) {
             out << "== twinos run -r " << o.read_file << " -w " << mopts.output << " ==\n";
@@ -152,13 +153,13 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
             twin.run_until(milliseconds(1));
             // The capture is read on a second thread while the machine runs.
             ahead.emplace(*replay);
-            twin.machine().link().play(*ahead, twin.machine().clock().now());
+            counted.emplace(*ahead, o.count);
+            twin.machine().link().play(*counted, twin.machine().clock().now());
             Ticks next_poll = twin.machine().clock().now() + poll;
             std::uint64_t frames = 0;
-            std::int64_t left = o.count;
             // (3) Read every poll interval. Between two frames far apart the
             // ring has nothing new: skip the empty polls, land on the grid.
-            while (twin.machine().link().playing() && !stop_requested && left != 0) {
+            while (twin.machine().link().playing() && !stop_requested) {
                 const Ticks arrival = twin.machine().link().next_arrival();
                 if (next_change < changes.size() &&
                     changes[next_change].first <= std::min(arrival, next_poll)) {
@@ -169,7 +170,6 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
                 if (arrival < next_poll) {
                     twin.run_until(arrival);
                     ++frames;
-                    if (left > 0) --left;
                     if (progress && frames % 65536 == 0)
                         std::fprintf(stderr, "\r%llu frames",
                                      static_cast<unsigned long long>(frames));
