@@ -212,6 +212,13 @@ TEST(RunMonitor, CountStopsAReplayAtExactlyThatManyFrames) {
         EXPECT_TRUE(has(r.output, "wire    frames=300 ")) << r.output;
     }
     EXPECT_EQ(packets_in(out), 300u);  // the monitored run's file (--original writes none)
+    // Nothing past the count is even read: damage after it is no error.
+    const fs::path damaged =
+        fs::path(TWINOS_TEST_DATA) / "pcaps/odd" / "dns_tcp.cut-mid-packet.pcap";  // at record 11
+    const CommandRun five = run_twinos("run -c 5 -r " + damaged.string() + " -w " + out.string());
+    EXPECT_EQ(five.exit_code, 0) << five.output;
+    EXPECT_TRUE(has(five.output, "wire    frames=5 ")) << five.output;
+    EXPECT_FALSE(has(five.output, "twinos run: error")) << five.output;
     fs::remove(in);
     fs::remove(out);
 }

@@ -143,18 +143,19 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     // run goes on after the scenario stops (to drain the ring), and replies
     // still on the wire must find their receiver.
     std::optional<edge::Fig6Scenario> fig6;
-    // Likewise the replay's read-ahead and count: the link may still pull.
-    std::optional<edge::ReadAheadSource> ahead;
+    // Likewise the replay's count and read-ahead: the link may still pull.
     std::optional<CountedSource> counted;
+    std::optional<edge::ReadAheadSource> ahead;
     try {
         if (replay) {
             out << "== twinos run -r " << o.read_file << " -w " << mopts.output << " ==\n";
             twin.boot();
             twin.run_until(milliseconds(1));
-            // The capture is read on a second thread while the machine runs.
-            ahead.emplace(*replay);
-            counted.emplace(*ahead, o.count);
-            twin.machine().link().play(*counted, twin.machine().clock().now());
+            // The capture is read on a second thread while the machine runs;
+            // the count stops the reading too, so nothing past it is read.
+            counted.emplace(*replay, o.count);
+            ahead.emplace(*counted);
+            twin.machine().link().play(*ahead, twin.machine().clock().now());
             Ticks next_poll = twin.machine().clock().now() + poll;
             std::uint64_t frames = 0;
             // (3) Read every poll interval. Between two frames far apart the
