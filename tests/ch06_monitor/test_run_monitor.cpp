@@ -171,6 +171,13 @@ TEST(RunMonitor, StatisticsGoToJsonToo) {
     EXPECT_TRUE(has(text, "\"captured\": 51")) << text;
     EXPECT_TRUE(has(text, "\"lost\": 0")) << text;
     EXPECT_TRUE(has(text, "\"security_events\": 0")) << text;
+    // Statistics that cannot be written are an error, and the capture stays valid.
+    const CommandRun bad =
+        run_twinos("run -c 50 -w " + out.string() + " --stats-json /nonexistent-dir/s.json");
+    EXPECT_EQ(bad.exit_code, 1);
+    EXPECT_TRUE(has(bad.output, "/nonexistent-dir/s.json: cannot write the statistics"))
+        << bad.output;
+    EXPECT_EQ(packets_in(out), 51u);
     fs::remove(out);
     fs::remove(json);
 }

@@ -52,6 +52,9 @@ void write_stats_json(const std::string& path, const monitor::CaptureTotals& t,
         << ",\n  \"traps\": " << p.counters().traps
         << ",\n  \"interrupts\": " << p.counters().rx_interrupts
         << ",\n  \"security_events\": " << p.security().total() << "\n}\n";
+    out.flush();
+    // The capture file is complete by now; only the statistics are missing.
+    if (!out) throw monitor::WriteError(path + ": cannot write the statistics");
 }
 
 }  // namespace
