@@ -1,0 +1,88 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Chapter 6 golden test: the capture files `twinos run -r` writes for every
+capture in tests/data keep the bytes they had when the digests were recorded.
+
+Four variants per capture: the default options, `-s 54`, `--format pcapng`
+and one filter (`udp`). Captures the command refuses are recorded with their
+exit status, so a refusal that starts or stops is a difference too.
+
+    check_output_digests.py TWINOS GOLDEN [--update-golden]
+
+A mismatch prints the capture, the variant, both digests and the command that
+reproduces the file. Regenerate only with --update-golden, and review the
+diff of the golden file.
+"""
+import hashlib
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+DATA = Path(__file__).resolve().parents[1] / "data" / "pcaps"
+VARIANTS = {
+    "default": ([], ".pcap"),
+    "s54": (["-s", "54"], ".pcap"),
+    "pcapng": (["--format", "pcapng"], ".pcapng"),
+    "udp": (["udp"], ".pcap"),
+}
+
+
+def captures():
+    return sorted(p for p in DATA.rglob("*") if p.suffix in (".pcap", ".pcapng"))
+
+
+def digest(twinos, capture, variant, workdir):
+    args, suffix = VARIANTS[variant]
+    out = Path(workdir) / ("out" + suffix)
+    if out.exists():
+        out.unlink()
+    cmd = [twinos, "run", "-r", str(capture), "-w", str(out)] + args
+    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    sha = hashlib.sha256(out.read_bytes()).hexdigest() if out.exists() else "-"
+    return f"exit={r.returncode} sha256={sha}", cmd
+
+
+def main():
+    if len(sys.argv) < 3:
+        sys.exit(__doc__)
+    twinos, golden = sys.argv[1], Path(sys.argv[2])
+    update = "--update-golden" in sys.argv[3:]
+    rows, commands = {}, {}
+    with tempfile.TemporaryDirectory(prefix="twinos-digests-") as work:
+        for capture in captures():
+            name = capture.relative_to(DATA).as_posix()
+            for variant in VARIANTS:
+                rows[(name, variant)], commands[(name, variant)] = digest(
+                    twinos, capture, variant, work)
+    if update:
+        with golden.open("w") as f:
+            f.write("# capture\tvariant\tresult (tests/ch06_monitor/check_output_digests.py)\n")
+            for (name, variant), result in sorted(rows.items()):
+                f.write(f"{name}\t{variant}\t{result}\n")
+        print(f"wrote {golden}: {len(rows)} rows")
+        return 0
+    want = {}
+    for line in golden.read_text().splitlines():
+        if line.startswith("#") or not line.strip():
+            continue
+        name, variant, result = line.split("\t")
+        want[(name, variant)] = result
+    failed = 0
+    for key in sorted(set(want) | set(rows)):
+        if want.get(key) != rows.get(key):
+            failed += 1
+            print(f"DIFFERENT {key[0]} [{key[1]}]: golden {want.get(key)}, now {rows.get(key)}")
+            if key in commands:
+                print("  reproduce: " + " ".join(commands[key]))
+    checked = len(set(want) & set(rows))
+    if checked == 0:
+        print("no capture was checked")
+        return 1
+    print(f"{checked - failed} passed, {failed} failed")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
