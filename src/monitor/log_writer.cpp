@@ -6,6 +6,8 @@
 #include "monitor/pcapng_writer.h"
 #include "monitor/text_writer.h"
 
+#include <stdexcept>
+
 namespace monitor {
 
 namespace {
@@ -18,6 +20,14 @@ Format format_for(const std::string& path) {
     if (ends_with(path, ".pcapng")) return Format::Pcapng;
     if (ends_with(path, ".txt") || ends_with(path, ".log")) return Format::Text;
     return Format::Pcap;
+}
+
+Format parse_format(const std::string& name, const std::string& path) {
+    if (name.empty()) return format_for(path);
+    if (name == "pcap") return Format::Pcap;
+    if (name == "pcapng") return Format::Pcapng;
+    if (name == "text") return Format::Text;
+    throw std::invalid_argument("--format: '" + name + "' is not pcap, pcapng or text");
 }
 
 std::unique_ptr<LogWriter> open_writer(Format format, const std::string& path,

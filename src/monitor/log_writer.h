@@ -62,6 +62,9 @@ enum class Format : std::uint8_t { Pcap, Pcapng, Text };
 
 /// The format a file name implies: .pcapng, .txt/.log, else pcap.
 Format format_for(const std::string& path);
+/// The format called `name` ("pcap", "pcapng" or "text"); empty: the one
+/// `path` implies. @throws std::invalid_argument naming an unknown format.
+Format parse_format(const std::string& name, const std::string& path);
 
 /// Open `path` for `format`; `snaplen` is the largest slice any rule takes.
 /// @throws WriteError when the file cannot be created.

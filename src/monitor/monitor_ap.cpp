@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <stdexcept>
 
-#include "monitor/background_writer.h"
-
 namespace monitor {
 
 using namespace twinos::machine;
@@ -57,9 +55,8 @@ void MonitorAp::start(twinos::os::Kernel& preceding) {
     change_rules(options_.rules);
     std::uint32_t snaplen = 0;
     for (const capture::CopyRule& r : options_.rules.table) snaplen = std::max(snaplen, r.size);
-    // The file is written on a second thread while the machine runs (chapter 7).
-    writer_ =
-        std::make_unique<BackgroundWriter>(open_writer(options_.format, options_.output, snaplen));
+    writer_ = options_.open_log ? options_.open_log(snaplen)
+                                : open_writer(options_.format, options_.output, snaplen);
 }
 // [/monitor:start]
 
@@ -89,13 +86,21 @@ void MonitorAp::change_rules(const RuleSet& rules) {
 // [monitor:poll]
 std::uint64_t MonitorAp::poll() {
     ++polls_;
-    // (3) Take everything waiting, oldest first; the reader moves the read
-    // position on, and counts what the writer overwrote before we got here.
-    return reader_->drain([this](const capture::RecordHeader& h, std::span<const std::byte> slice) {
-        const std::uint64_t lost_now = reader_->lost() - lost_written_;
-        lost_written_ = reader_->lost();
-        writer_->write(h, slice, static_cast<std::int64_t>(h.timestamp_ns), lost_now);
-    });
+    // §3.3 step 3: take everything waiting, oldest first; the reader moves
+    // the read position on, and counts what the writer overwrote before we
+    // got here. The AP pays for its wake-up and for copying each record out,
+    // as a process: interrupts (the pseudo NIC's step A) preempt it.
+    const twinos::machine::CostModel& costs = kernel_->costs();
+    Ticks cost = costs.monitor_poll;
+    const std::uint64_t read =
+        reader_->drain([&](const capture::RecordHeader& h, std::span<const std::byte> slice) {
+            const std::uint64_t lost_now = reader_->lost() - lost_written_;
+            lost_written_ = reader_->lost();
+            writer_->write(h, slice, static_cast<std::int64_t>(h.timestamp_ns), lost_now);
+            cost += costs.copy(slice.size());
+        });
+    kernel_->charge_process(cost);
+    return read;
 }
 // [/monitor:poll]
 

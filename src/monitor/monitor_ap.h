@@ -11,13 +11,20 @@
 //       write them to the log file, advance the read position;
 //   (4) termination: a last read, then the stop system call, which restores
 //       the address space changed at start-up.
-// Steps (1), (2) and (4) are system calls, so they run while the preceding
-// OS holds the CPU; step (3) only reads the AP's own memory.
+// The AP is a process of the preceding OS: every step runs while that OS
+// holds the CPU (MonitoredRun wakes it with the kernel's timer), and step
+// (3) is charged its CPU time -- a wake-up plus a copy per record -- as a
+// process's work: it takes the preceding OS's idle CPU time, and the pseudo
+// NIC's step (A), an interrupt handler, preempts it, as it would a process.
+// Steps (1), (2) and (4) are system calls; step (3) only reads the AP's own
+// memory. Where the log goes is the caller's choice (`open_log`): a file
+// writer, or one that writes on another thread (chapter 7).
 //
 // Chapter: chapters/06-monitor-ap.rst.
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -28,12 +35,18 @@
 
 namespace monitor {
 
+/// Opens the AP's log once the kernel accepted the rules; `snaplen` is the
+/// largest slice any rule takes. @throws WriteError
+using LogOpener = std::function<std::unique_ptr<LogWriter>(std::uint32_t snaplen)>;
+
 /// How the monitor AP is set up.
 struct MonitorOptions {
     std::uint64_t log_area_bytes = 16ull << 20;  ///< The log area (default 16 MiB).
     RuleSet rules;                               ///< What to log.
     Format format = Format::Pcap;                ///< The output format.
     std::string output = "capture.pcap";         ///< The output file.
+    /// How to open the log; empty: `open_writer(format, output, snaplen)`.
+    LogOpener open_log;
 };
 
 /// The monitor application.
@@ -64,8 +77,15 @@ public:
     /// @throws RuleFileError with the kernel's reason; the old rules stay.
     void change_rules(const RuleSet& rules);
 
-    /// Step (3): read every waiting record into the output. @return records read.
+    /// Step (3): read every waiting record into the output, and charge the
+    /// preceding OS for it (`CostModel::monitor_poll` plus one copy per
+    /// record). @pre the preceding OS runs. @return records read.
     std::uint64_t poll();
+    /// True when a poll now would find no record waiting.
+    bool log_empty() const {
+        return reader_->field(capture::control::kReadPos) ==
+               reader_->field(capture::control::kWritePos);
+    }
 
     /// Step (4): a last read, the stop system call, and the file finished.
     /// @pre the preceding OS runs. @return the totals written.

@@ -34,7 +34,8 @@ TwinOs::TwinOs(MachineConfig config, TwinOsOptions options)
         }
         kernels_[index_of(os)] = std::make_unique<Kernel>(KernelContext{
             os, machine_.partition(os), machine_.memory(), PortIo(machine_.ports(), os),
-            machine_.irqs(), machine_.cpu(), machine_.trace(), machine_.clock(), std::move(mine)});
+            machine_.irqs(), machine_.cpu(), machine_.trace(), machine_.clock(),
+            machine_.os_timer(), std::move(mine)});
     }
     // [/twinos:kernel-context]
 }

@@ -7,7 +7,7 @@
 // them in the paper's order. It also renders the two views a student looks
 // at first: the partition map and the device ownership table.
 //
-// Interface: `TwinOs(config)`, `boot()`, `run_until(t)`, `kernel(os)`,
+// Interface: `TwinOs(config)`, `boot()`, `run_until(t)`, `run_in(os, t, work)`, `kernel(os)`,
 // `machine()`, `partition_map()`, `device_table()`.
 //
 // Paper: §2.1. Chapter: chapters/02-twinos.rst.
@@ -63,6 +63,14 @@ public:
     /// The 3c905x driver of `os`, once booted, or nullptr.
     Driver3c905x* nic_driver(twinos::machine::OsId os) {
         return drivers_[twinos::machine::index_of(os)];
+    }
+    /// Run `work` in `os`'s own time at `at` or, when the other OS holds
+    /// the CPU then, at the start of `os`'s next slice (Kernel::run_at).
+    /// @throws std::logic_error when it cannot: `at` is past, or the machine
+    ///         has not booted and `os` does not hold the CPU.
+    void run_in(twinos::machine::OsId os, twinos::machine::Ticks at, std::string_view name,
+                std::function<void()> work) {
+        kernel(os).run_at(at, name, std::move(work));
     }
     /// Run the machine until simulated time `end`.
     void run_until(twinos::machine::Ticks end) { machine_.run_until(end); }

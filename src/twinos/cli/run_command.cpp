@@ -9,6 +9,7 @@
 #include "monitor/rule_file.h"
 #include "pseudonic/shared_nic_system.h"
 #include "twinos/cli/units.h"
+#include "twinos/edge/counted_source.h"
 #include "twinos/edge/fig6_scenario.h"
 #include "twinos/edge/pcap_replay.h"
 #include "twinos/edge/tx_recorder.h"
@@ -48,12 +49,6 @@ void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream&
         << " tx_frames=" << net.tx_frames << '\n';
 }
 // [/twinos:run-report]
-
-bool CountedSource::next(std::int64_t& ts, WireFrame& frame) {
-    if (left_ == 0) return false;
-    if (left_ > 0) --left_;
-    return inner_.next(ts, frame);
-}
 
 std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, os::TwinOsOptions& options,
                                                   edge::Fig6Options& scenario) {
@@ -136,6 +131,8 @@ int report_input_error(std::ostream& err) {
         err << "twinos run: error: " << e.what() << '\n';
     } catch (const edge::ReplayError& e) {
         err << "twinos run: error: " << e.what() << '\n';
+    } catch (const machine::ConfigError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
     }
     return 2;
 }
@@ -166,7 +163,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     int status = 0;
     if (replay) {
         out << "== twinos run --original -r " << o.read_file << " ==\n";
-        CountedSource source(*replay, o.count);
+        edge::CountedSource source(*replay, o.count);
         twin.boot();
         // Let both kernels boot and the driver come up, then start the wire.
         twin.run_until(milliseconds(1));

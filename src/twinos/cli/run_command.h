@@ -60,20 +60,6 @@ struct RunOptions {
     std::vector<std::string> rules_at;  ///< `--rules-at TIME:FILE`: change the rules then.
 };
 
-/// Stops a replay after a number of frames (tcpdump's `-c`); -1: no limit.
-/// Counting at the source, not at arrival, means the frames are never
-/// pulled onto the wire at all, so draining the machine adds none.
-class CountedSource : public machine::FrameSource {
-public:
-    /// The first `limit` frames of `inner` (all of them when `limit` is -1).
-    CountedSource(machine::FrameSource& inner, std::int64_t limit) : inner_(inner), left_(limit) {}
-    /// The inner source's next frame, while the count lasts.
-    bool next(std::int64_t& ts, machine::WireFrame& frame) override;
-
-private:
-    machine::FrameSource& inner_;
-    std::int64_t left_;
-};
 /// Add the `run` subcommand to `app`.
 void add_run_command(CLI::App& app, RunOptions& options);
 

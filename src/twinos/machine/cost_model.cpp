@@ -27,6 +27,7 @@ const std::vector<std::pair<std::string, Field>>& fields() {
         {"system-call", &CostModel::system_call},
         {"kernel-boot", &CostModel::kernel_boot},
         {"driver-transmit", &CostModel::driver_transmit},
+        {"monitor-poll", &CostModel::monitor_poll},
     };
     return table;
 }

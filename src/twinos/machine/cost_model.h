@@ -38,6 +38,7 @@ struct CostModel {
     Ticks system_call = costs::kSystemCall;                              ///< syscall round trip
     Ticks kernel_boot = costs::kKernelBoot;                              ///< boot work
     Ticks driver_transmit = costs::kDriverTransmit;                      ///< queue one frame
+    Ticks monitor_poll = costs::kMonitorPoll;  ///< the monitor AP's wake-up per read
 
     /// The driver's I/O instructions per one-packet receive interrupt (§4.2).
     static constexpr std::int64_t kIoPerInterrupt = 5;

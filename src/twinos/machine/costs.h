@@ -80,6 +80,13 @@ constexpr Ticks copy_cost(std::uint64_t bytes, Ticks at_53 = kCopy53, Ticks at_1
 /// One classic-BPF instruction run on a packet. Not in the paper (it had
 /// no filter); an interpreter of the time took a few nanoseconds each.
 inline constexpr Ticks kBpfInstruction = nanoseconds(4);
+/// The monitor AP waking for one periodic read (§3.3 step 3): its
+/// kernel's timer wakes it, the scheduler switches to it, it reads the log
+/// area's management structure. Not measured in the paper; an assumption of
+/// the order of a Linux 2.4 process wake-up and context switch on the
+/// paper's machine. Each record the read takes costs a copy on top
+/// (`copy_cost` of the record's bytes): the AP copies it out of the log area.
+inline constexpr Ticks kMonitorPoll = nanoseconds(2000);
 // [/twinos:costs]
 
 }  // namespace twinos::machine::costs

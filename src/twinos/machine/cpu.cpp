@@ -32,6 +32,7 @@ void Cpu::switch_to(OsId to, SwitchReason reason) {
     // paper measured (D) at 0.75 µs against (B) at 3.99 µs.
     const Ticks cost =
         reason == SwitchReason::Return ? costs_.return_to_interrupted : costs_.os_switch;
+    run_interruptible_until(clock_.now());
     const Ticks start = later_of(clock_.now(), free_at_);
     // Close the outgoing OS's hold on the CPU, then pay for the switch.
     held_[index_of(running_)] += start - running_since_;
@@ -52,6 +53,7 @@ void Cpu::switch_to(OsId to, SwitchReason reason) {
 // [twinos:skip-switches]
 void Cpu::skip_timer_switches(std::int64_t count, Ticks first, Ticks quantum) {
     if (count <= 0) return;
+    run_interruptible_until(first);
     const Ticks cost = costs_.os_switch;
     const OsId start = running_;
     // Up to the first switch the running OS holds the CPU as usual. Between
@@ -79,6 +81,32 @@ void Cpu::skip_timer_switches(std::int64_t count, Ticks first, Ticks quantum) {
 }
 // [/twinos:skip-switches]
 
+// [twinos:interruptible-work]
+void Cpu::charge_interruptible(OsId os, Ticks cost) {
+    if (os != running_) refuse_charge(os);
+    run_interruptible_until(clock_.now());
+    if (backlog_[index_of(os)] == Ticks{0}) idle_used_until_ = clock_.now();
+    backlog_[index_of(os)] += cost;
+}
+
+Ticks Cpu::interruptible_run_by(Ticks t) const {
+    // The running OS's idle time since both the masked work and the
+    // interruptible work already run ended, up to `t`.
+    const Ticks from = later_of(free_at_, idle_used_until_);
+    if (t <= from) return Ticks{0};
+    const Ticks idle = t - from;
+    const Ticks backlog = backlog_[index_of(running_)];
+    return backlog < idle ? backlog : idle;
+}
+
+void Cpu::run_interruptible_until(Ticks t) {
+    const Ticks run = interruptible_run_by(t);
+    backlog_[index_of(running_)] -= run;
+    busy_[index_of(running_)] += run;
+    idle_used_until_ = later_of(idle_used_until_, t);
+}
+// [/twinos:interruptible-work]
+
 void Cpu::refuse_charge(OsId os) const {
     throw std::logic_error("Cpu: work charged to the " + std::string(to_string(os)) +
                            " OS while the " + std::string(to_string(running_)) + " OS is running");
@@ -91,6 +119,7 @@ CpuStats Cpu::stats(Ticks at) const {
     // The running OS holds the CPU from its switch-in until now.
     if (s.total > running_since_) s.held[index_of(running_)] += s.total - running_since_;
     s.busy = busy_;
+    s.busy[index_of(running_)] += interruptible_run_by(s.total);
     s.switching = switching_;
     s.idle = s.total - s.busy[0] - s.busy[1] - s.switching;
     s.switches = switches_;

@@ -12,7 +12,10 @@
 // Interface:
 //   - `running()`, `free_at()`;
 //   - `switch_to(os, reason)`: charge the modelled switch cost and change OS;
-//   - `charge(os, cost)`: run work for the running OS;
+//   - `charge(os, cost)`: run work for the running OS, interrupts masked;
+//   - `charge_interruptible(os, cost)`: a user process's work -- it runs in
+//     the CPU time the running OS leaves idle and never delays an interrupt
+//     or a switch (interrupts preempt it, as they preempt a process);
 //   - `stats(at)`: ticks held, busy, switching and idle per OS.
 // Invariants: work is only ever charged to the running OS; held(preceding) +
 // held(coexisting) + switching == total at every instant.
@@ -93,10 +96,23 @@ public:
     /// @return when the work finishes.
     Ticks charge(OsId os, Ticks cost) {
         if (os != running_) refuse_charge(os);
+        if (backlog_[index_of(os)] > Ticks{0}) run_interruptible_until(clock_.now());
         const Ticks start = later_of(clock_.now(), free_at_);
         free_at_ = start + cost;
         busy_[index_of(os)] += cost;
         return free_at_;
+    }
+
+    /// Charge `cost` of interruptible work (a user process) to `os`. It runs
+    /// in `os`'s idle CPU time from now on, in order, and is preempted by
+    /// anything charged with `charge` and by switches: it never moves
+    /// `free_at()`. What has not run yet waits for `os`'s next slice.
+    /// @pre `os == running()`.
+    void charge_interruptible(OsId os, Ticks cost);
+    /// Interruptible work charged to `os` that has not run yet (as of now).
+    Ticks interruptible_backlog(OsId os) const {
+        const Ticks ran = os == running_ ? interruptible_run_by(clock_.now()) : Ticks{0};
+        return backlog_[index_of(os)] - ran;
     }
 
     /// The CPU's accounting as of time `at` (at least `free_at()`).
@@ -111,6 +127,10 @@ private:
     // Throws the logic_error for work charged to an OS that is not running
     // (out of line: the text is built only then).
     [[noreturn]] void refuse_charge(OsId os) const;
+    // Give the running OS's interruptible backlog the idle time up to `t`.
+    void run_interruptible_until(Ticks t);
+    // How much of the running OS's backlog runs in the idle time up to `t`.
+    Ticks interruptible_run_by(Ticks t) const;
 
     // Cpu — state
     const EventQueue& clock_;
@@ -124,6 +144,8 @@ private:
     Ticks switching_{0};
     std::array<std::uint64_t, 4> switches_{};
     std::array<HostTiming, 4> switch_host_{};
+    std::array<Ticks, 2> backlog_{};  // interruptible work not yet run, per OS
+    Ticks idle_used_until_{0};        // idle time up to here went to interruptible work
 };
 
 }  // namespace twinos::machine

@@ -36,6 +36,7 @@ class Device;
 class InterruptController;
 class TimeSharing;
 class Link;
+class OsTimer;
 
 /// A pass key: only the machine and its devices may schedule events.
 ///
@@ -48,6 +49,7 @@ class ScheduleKey {
     friend class InterruptController;
     friend class TimeSharing;
     friend class Link;
+    friend class OsTimer;
 };
 
 /// The simulated clock and the queue of events waiting for their time.

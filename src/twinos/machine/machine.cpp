@@ -35,6 +35,7 @@ Machine::Machine(MachineConfig config, DeviceFactory extra_devices)
       cpu_(clock_, trace_, config_.costs),
       irqs_(clock_, cpu_, trace_),
       time_sharing_(clock_, cpu_, config_.quantum),
+      os_timer_(clock_, cpu_, time_sharing_),
       link_(clock_, trace_, config_.link_bits_per_second) {
     // [twinos:attach-devices]
     // Each device is given to the OS named at boot: its ports on the bus and
@@ -91,6 +92,14 @@ void Machine::run_until(Ticks end) {
     while (clock_.fire_next_until(end)) {
     }
     clock_.advance_to(end);
+}
+
+bool Machine::run_until(Ticks end, const std::function<bool()>& done) {
+    while (!done() && clock_.fire_next_until(end)) {
+    }
+    if (done()) return true;
+    clock_.advance_to(end);
+    return false;
 }
 
 HaltSummary Machine::halt() const {

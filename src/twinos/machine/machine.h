@@ -32,6 +32,7 @@
 #include "twinos/machine/interrupt_controller.h"
 #include "twinos/machine/link.h"
 #include "twinos/machine/machine_config.h"
+#include "twinos/machine/os_timer.h"
 #include "twinos/machine/physical_memory.h"
 #include "twinos/machine/port_bus.h"
 #include "twinos/machine/time_sharing.h"
@@ -63,6 +64,10 @@ public:
 
     /// Fire every event due at or before `end`, then set the clock to `end`.
     void run_until(Ticks end);
+    /// Fire events due at or before `end` until `done` says true after one
+    /// of them (the clock then stays at that event's time), else up to `end`.
+    /// @return `done()` at the end.
+    bool run_until(Ticks end, const std::function<bool()>& done);
 
     /// The halt summary as of now.
     HaltSummary halt() const;
@@ -88,6 +93,8 @@ public:
     Cpu& cpu() { return cpu_; }
     /// The time-sharing timer.
     TimeSharing& time_sharing() { return time_sharing_; }
+    /// The timer that wakes work in one OS's own time.
+    OsTimer& os_timer() { return os_timer_; }
     /// The trace.
     Trace& trace() { return trace_; }
     /// The Ethernet link to the outside world.
@@ -103,6 +110,7 @@ private:
     Cpu cpu_;
     InterruptController irqs_;
     TimeSharing time_sharing_;
+    OsTimer os_timer_;
     Link link_;
     std::vector<std::unique_ptr<Device>> devices_;
 };

@@ -10,7 +10,13 @@
 namespace twinos::machine {
 
 void TimeSharing::start(Ticks first_tick) {
-    clock_.schedule(ScheduleKey{}, first_tick, "timer", [this, first_tick] { tick(first_tick); });
+    started_ = true;
+    schedule_tick(first_tick, first_tick);
+}
+
+void TimeSharing::schedule_tick(Ticks at, Ticks nominal) {
+    next_tick_ = at;
+    clock_.schedule(ScheduleKey{}, at, "timer", [this, nominal] { tick(nominal); });
 }
 
 // [twinos:timer-tick]
@@ -19,25 +25,27 @@ void TimeSharing::tick(Ticks nominal) {
         // The timer interrupt is masked while work runs; take it when the
         // CPU is free, but keep the nominal time so the grid does not drift.
         ++deferred_;
-        clock_.schedule(ScheduleKey{}, cpu_.free_at(), "timer", [this, nominal] { tick(nominal); });
+        schedule_tick(cpu_.free_at(), nominal);
         return;
     }
     // Nothing happens before the horizon but timer ticks: take them all at
     // once rather than one event each (a replayed capture may sit idle for
     // days of simulated time). The result is the same, tick for tick.
     const std::int64_t due = (clock_.horizon() - nominal).count() / quantum_.count();
-    if (due >= 2) {
+    // A process's interruptible work still waiting needs the slices one by one.
+    const bool waiting_work = cpu_.interruptible_backlog(OsId::Preceding) > Ticks{0} ||
+                              cpu_.interruptible_backlog(OsId::Coexisting) > Ticks{0};
+    if (due >= 2 && !waiting_work) {
         ticks_ += static_cast<std::uint64_t>(due);
         cpu_.skip_timer_switches(due, nominal, quantum_);
         const Ticks next = nominal + quantum_ * due;
-        clock_.schedule(ScheduleKey{}, next, "timer", [this, next] { tick(next); });
+        schedule_tick(next, next);
         return;
     }
     ++ticks_;
     cpu_.switch_to(other(cpu_.running()), SwitchReason::Timer);
     const Ticks next = nominal + quantum_;
-    clock_.schedule(ScheduleKey{}, later_of(next, clock_.now()), "timer",
-                    [this, next] { tick(next); });
+    schedule_tick(later_of(next, clock_.now()), next);
 }
 // [/twinos:timer-tick]
 

@@ -9,7 +9,7 @@
 // not push every later tick back, and both OSes get the same share over many
 // quanta.
 //
-// Interface: `start(first_tick)`, `ticks()`, `deferred()`.
+// Interface: `start(first_tick)`, `ticks()`, `deferred()`, `next_tick()`.
 //
 // Paper: §2.1. Chapter: chapters/02-twinos.rst.
 #pragma once
@@ -40,15 +40,23 @@ public:
     std::uint64_t ticks() const { return ticks_; }
     /// Ticks that had to wait for the CPU to finish masked work.
     std::uint64_t deferred() const { return deferred_; }
+    /// True once `start` was called.
+    bool started() const { return started_; }
+    /// When the next tick event is due (the next switch between the OSes
+    /// the timer makes). @pre `started()`.
+    Ticks next_tick() const { return next_tick_; }
 
 private:
     // TimeSharing — state
     void tick(Ticks nominal);
+    void schedule_tick(Ticks at, Ticks nominal);
     EventQueue& clock_;
     Cpu& cpu_;
     Ticks quantum_;
     std::uint64_t ticks_ = 0;
     std::uint64_t deferred_ = 0;
+    bool started_ = false;
+    Ticks next_tick_{0};
 };
 
 }  // namespace twinos::machine

@@ -14,7 +14,8 @@
 //   - `create_address_space(name)`, `map_new_pages(space, at, pages, perm)`;
 //   - `spawn(name)`: a process with its own confined address space;
 //   - `register_syscall(nr, name, handler)`, `syscall(process, nr, args)`;
-//   - `set_irq_handler(irq, handler)` for the lines this OS owns.
+//   - `set_irq_handler(irq, handler)` for the lines this OS owns;
+//   - `run_at(at, name, work)`: a process woken by this kernel's timer.
 //
 // Paper: §2.1, §3.3 (the monitor AP reaches the kernel by system calls).
 // Chapter: chapters/02-twinos.rst.
@@ -33,6 +34,7 @@
 #include "twinos/machine/cpu.h"
 #include "twinos/machine/interrupt_controller.h"
 #include "twinos/machine/machine_config.h"
+#include "twinos/machine/os_timer.h"
 #include "twinos/machine/port_bus.h"
 #include "twinos/machine/trace.h"
 #include "twinos/os/frame_allocator.h"
@@ -50,6 +52,7 @@ struct KernelContext {
     machine::Cpu& cpu;                               ///< For charging work while running.
     machine::Trace& trace;                           ///< The machine's trace.
     const machine::EventQueue& clock;                ///< To read the time (never to schedule).
+    machine::OsTimer& timer;                         ///< To wake its own work in its own time.
     std::vector<machine::DeviceAssignment> devices;  ///< The devices it was given at boot.
 };
 
@@ -121,6 +124,16 @@ public:
     /// and run the handler. @return its result, or `kNoSuchSyscall`.
     std::int64_t syscall(Process& process, std::uint32_t nr, std::span<const std::uint64_t> args);
 
+    /// Run `work` at `at` in this OS's own CPU time: then, or at the start
+    /// of its next slice when the other OS holds the CPU (a process woken
+    /// by its kernel's timer). `work` charges what it costs.
+    /// @throws std::logic_error when `at` is past or the machine has not booted.
+    void run_at(machine::Ticks at, std::string_view name, std::function<void()> work) {
+        ctx_.timer.run_at(ctx_.id, at, name, std::move(work));
+    }
+    /// The current simulated time.
+    machine::Ticks now() const { return ctx_.clock.now(); }
+
     /// Install this OS's handler for line `irq`. @throws std::logic_error
     /// when the line belongs to the other OS.
     void set_irq_handler(int irq, machine::IrqHandler handler);
@@ -147,6 +160,9 @@ public:
 
     /// Charge `cost` of work to this OS. @pre this OS is running.
     machine::Ticks charge(machine::Ticks cost) { return ctx_.cpu.charge(ctx_.id, cost); }
+    /// Charge `cost` of a user process's work to this OS: it runs in this
+    /// OS's idle CPU time and interrupts preempt it. @pre this OS is running.
+    void charge_process(machine::Ticks cost) { ctx_.cpu.charge_interruptible(ctx_.id, cost); }
     /// What work costs on this machine.
     const machine::CostModel& costs() const { return ctx_.cpu.costs(); }
 
