@@ -32,12 +32,12 @@ Acquisition::Acquisition(twinos::os::Kernel& host, Machine& machine, pseudonic::
                  frame.wire_time_ns);
     });
     // Transmit: when the pseudo NIC takes the driver's DPD, before the card reads it.
-    pnic.set_transmit_observer([this](std::span<const std::pair<std::uint32_t, std::uint32_t>> f) {
-        std::uint32_t length = 0;
-        for (auto [addr, len] : f) length += len;
-        on_frame(Direction::Tx, f, length, length,
-                 machine_.link().wall_time(machine_.clock().now()));
-    });
+    pnic.set_transmit_observer(
+        [this](std::span<const std::pair<std::uint32_t, std::uint32_t>> f, std::int64_t wall_ns) {
+            std::uint32_t length = 0;
+            for (auto [addr, len] : f) length += len;
+            on_frame(Direction::Tx, f, length, length, wall_ns);
+        });
     // [/capture:when]
     register_system_calls();
 }

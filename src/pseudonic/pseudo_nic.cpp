@@ -3,8 +3,6 @@
 // Part of the pseudo NIC (preceding OS).
 #include "pseudonic/pseudo_nic.h"
 
-#include "twinos/machine/nic_3c905.h"
-
 namespace pseudonic {
 
 using namespace twinos::machine;
@@ -31,7 +29,6 @@ PseudoNic::PseudoNic(twinos::os::Kernel& host, Machine& machine, const DeviceAss
     machine_.ports().install_trap("pseudonic:" + nic_.name, nic_.ports, guest_, *this);
     // ...and the card's interrupt goes to the preceding OS: step (A).
     host_.set_irq_handler(*nic_.irq, [this](int irq) { card_interrupt(irq); });
-    card_ = dynamic_cast<Nic3c905*>(machine_.device(nic_.name));
     program_card();
 }
 // [/pseudonic:install]
@@ -66,6 +63,14 @@ void PseudoNic::program_card() {
     card_command(SetStatusEnb | UpComplete | DownComplete | HostError);
     card_command(AckIntr | kAckableBits);
     card_command(SetIntrEnb | IntLatch | UpComplete | DownComplete | HostError);
+    // The model's receive stamps go into every shadow UPD (el3_registers.h).
+    card_out(kPktStatus, IoWidth::Dword, kDmaReceiveStamps);
+}
+
+std::int64_t PseudoNic::card_stamp_clock() {
+    const std::uint32_t low = card_in(kStampClockLow, IoWidth::Dword);  // latches high
+    const std::uint32_t high = card_in(kStampClockHigh, IoWidth::Dword);
+    return static_cast<std::int64_t>((std::uint64_t{high} << 32) | low);
 }
 
 }  // namespace pseudonic

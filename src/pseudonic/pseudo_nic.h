@@ -41,10 +41,6 @@
 #include "twinos/machine/machine.h"
 #include "twinos/os/kernel.h"
 
-namespace twinos::machine {
-class Nic3c905;
-}
-
 namespace pseudonic {
 
 /// What the pseudo NIC has done.
@@ -66,9 +62,10 @@ struct PseudoNicCounters {
 using ReceiveObserver = std::function<void(const UploadedFrame&)>;
 /// Sees every frame the driver queues for transmission, in place, when the
 /// pseudo NIC takes its DPD and before the card reads it: the fragments
-/// (bus address, length) in the co-existing OS's memory, all checked.
-using TransmitObserver =
-    std::function<void(std::span<const std::pair<std::uint32_t, std::uint32_t>>)>;
+/// (bus address, length) in the co-existing OS's memory, all checked, and
+/// the card's timestamp clock then (ns since the epoch).
+using TransmitObserver = std::function<void(
+    std::span<const std::pair<std::uint32_t, std::uint32_t>>, std::int64_t wall_time_ns)>;
 
 /// The pseudo NIC.
 class PseudoNic : public twinos::machine::PortHandler {
@@ -117,13 +114,13 @@ private:
     }
     void select_card_window(unsigned window);
     void program_card();
+    std::int64_t card_stamp_clock();
 
     // PseudoNic — state
     twinos::os::Kernel& host_;
     twinos::machine::Machine& machine_;
     twinos::machine::DeviceAssignment nic_;
     twinos::machine::OsId guest_;
-    twinos::machine::Nic3c905* card_ = nullptr;  // for its receive timestamps
     Confinement confinement_;
     twinos::os::DmaBuffer storage_;  // shadow lists, in the preceding OS's memory
     std::unique_ptr<ShadowUploadList> upload_;

@@ -3,7 +3,6 @@
 // Part of the pseudo NIC (preceding OS).
 #include "pseudonic/pseudo_nic.h"
 #include "twinos/machine/costs.h"
-#include "twinos/machine/nic_3c905.h"
 
 namespace pseudonic {
 
@@ -32,13 +31,7 @@ void PseudoNic::card_interrupt(int) {
             // frame is in the driver's buffer already: this is the moment,
             // before the driver runs, when the monitor can read it in place.
             const auto frames = upload_->publish_completed();
-            for (UploadedFrame& frame : frames) {
-                if (card_ != nullptr) {
-                    const auto note =
-                        card_->receive_note(twinos::machine::PhysAddr{frame.card_upd});
-                    frame.wire_time_ns = note.wire_time_ns;
-                    frame.original_length = note.original_length;
-                }
+            for (const UploadedFrame& frame : frames) {
                 if (observer_) observer_(frame);
             }
             counters_.frames_published += frames.size();

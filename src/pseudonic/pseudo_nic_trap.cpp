@@ -52,7 +52,7 @@ std::optional<Refusal> PseudoNic::shadow_transmit_chain(std::uint32_t driver_dpd
         now.push_back(entry.driver_dpd);
         const bool seen = std::find(tx_pending_.begin(), tx_pending_.end(), entry.driver_dpd) !=
                           tx_pending_.end();
-        if (!seen && tx_observer_) tx_observer_(entry.fragments);
+        if (!seen && tx_observer_) tx_observer_(entry.fragments, card_stamp_clock());
     }
     tx_pending_ = std::move(now);
     return std::nullopt;
@@ -122,7 +122,13 @@ void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
             card_out(kDownListPtr, IoWidth::Dword, shadow);
             return;
         }
-        case kPktStatus: vdma_ctrl_ = value; break;  // and forward: it tunes the card
+        case kPktStatus:
+            // Forward: it tunes the card -- keeping the receive stamps on,
+            // which the driver's view never shows.
+            vdma_ctrl_ = value;
+            ++counters_.forwarded;
+            card_out(offset, width, value | kDmaReceiveStamps);
+            return;
         default: break;
     }
     if (offset < kCommand) select_card_window(window_);

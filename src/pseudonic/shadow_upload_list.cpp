@@ -72,6 +72,11 @@ std::span<UploadedFrame> ShadowUploadList::publish_completed() {
         frame.driver_upd = e.driver_upd;
         frame.card_upd = static_cast<std::uint32_t>(shadow.value());
         frame.status = status;
+        // The card's receive stamp, in the shadow's extension (el3_registers.h).
+        frame.wire_time_ns = static_cast<std::int64_t>(
+            (std::uint64_t{memory_.read32(shadow + kUpdStampTimeHigh)} << 32) |
+            memory_.read32(shadow + kUpdStampTimeLow));
+        frame.original_length = memory_.read32(shadow + kUpdStampLength);
         for (int i = 0; i < kMaxFragments; ++i) {
             const std::uint32_t length = memory_.read32(shadow + kUpdFragLength + i * 8);
             frame.fragments.emplace_back(memory_.read32(shadow + kUpdFragAddr + i * 8),

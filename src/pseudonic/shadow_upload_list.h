@@ -45,8 +45,8 @@ struct Refusal {
 struct UploadedFrame {
     std::uint32_t driver_upd = 0;       ///< The driver's UPD for it.
     std::uint32_t card_upd = 0;         ///< The shadow UPD the card filled.
-    std::int64_t wire_time_ns = 0;      ///< When it arrived on the wire (ns since the epoch).
-    std::uint32_t original_length = 0;  ///< Its length where it was captured (0: unknown).
+    std::int64_t wire_time_ns = 0;      ///< When it arrived (the card's receive stamp).
+    std::uint32_t original_length = 0;  ///< Its length where it was captured (ditto).
     std::uint32_t status = 0;           ///< The UPD status the card wrote.
     std::vector<std::pair<std::uint32_t, std::uint32_t>> fragments;  ///< (address, length).
 };
@@ -56,8 +56,9 @@ class ShadowUploadList {
 public:
     /// The most UPDs the pseudo NIC will shadow (the driver uses 32).
     static constexpr int kMaxEntries = 256;
-    /// Bytes of preceding-OS memory per shadow UPD: room for 63 fragments.
-    static constexpr std::uint32_t kShadowStride = 8 + 63 * 8;
+    /// Bytes of preceding-OS memory per shadow UPD: room for 63 fragments
+    /// and the card's receive stamp after them (`el3::kUpdStampOffset`).
+    static constexpr std::uint32_t kShadowStride = 8 + 63 * 8 + 16;
 
     /// A list stored at `storage` (kMaxEntries x kShadowStride bytes of the
     /// preceding OS's memory), checking addresses with `confinement`.

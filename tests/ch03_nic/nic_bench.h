@@ -57,15 +57,14 @@ public:
     void command(std::uint16_t word) { out16(el3::kCommand, word); }
     void window(unsigned w) { command(static_cast<std::uint16_t>(el3::SelectWindow + w)); }
 
-    /// Lay out a circular ring of `n` UPDs at `at`, entry i's buffer at
-    /// `buffers + i * stride`, each `length` bytes long.
+    /// Lay out a circular ring of `n` UPDs at `at`, `spacing` bytes apart,
+    /// entry i's buffer at `buffers + i * stride`, each `length` bytes long.
     PhysAddr build_upd_ring(PhysAddr at, int n, PhysAddr buffers, std::uint32_t length,
-                            std::uint32_t stride = 2048) {
+                            std::uint32_t stride = 2048, std::uint32_t spacing = el3::kUpdBytes) {
         for (int i = 0; i < n; ++i) {
-            const PhysAddr upd = at + i * el3::kUpdBytes;
-            memory().write32(
-                upd + el3::kUpdNext,
-                static_cast<std::uint32_t>((at + ((i + 1) % n) * el3::kUpdBytes).value()));
+            const PhysAddr upd = at + i * spacing;
+            memory().write32(upd + el3::kUpdNext,
+                             static_cast<std::uint32_t>((at + ((i + 1) % n) * spacing).value()));
             memory().write32(upd + el3::kUpdStatus, 0);
             memory().write32(upd + el3::kUpdFragAddr,
                              static_cast<std::uint32_t>((buffers + i * stride).value()));

@@ -132,16 +132,18 @@ TEST(UploadEngine, RingWrapsAroundTenThousandFramesWhenGivenBack) {
     EXPECT_EQ(b.nic().up_list_ptr(), kRing + (10'000 % n) * kUpdBytes);
 }
 
-TEST(UploadEngine, ReceiveNotesFollowEachUpdAcrossRingsRebuiltManyTimes) {
+TEST(UploadEngine, ReceiveStampsTravelInEachUpdAcrossRingsRebuiltManyTimes) {
     NicBench b;
-    // More distinct UPDs over the run than the card keeps notes for: every
-    // ring is new memory, as when a driver is closed and opened again.
+    // The model extension: with kDmaReceiveStamps each UPD gets its frame's
+    // arrival time and original length, so nothing is kept per UPD on the card.
+    constexpr std::uint32_t kSpacing = kUpdStampOffset + kUpdStampBytes;
     const int rings = 100, n = 4;  // 300 UPDs filled
-    b.build_upd_ring(kRing, n, kBuffers, 1536);
+    b.build_upd_ring(kRing, n, kBuffers, 1536, 2048, kSpacing);
+    b.out32(kPktStatus, kDmaReceiveStamps);
     b.start_receiver(kRing);
     for (int r = 0; r < rings; ++r) {
-        const PhysAddr ring{0x100000 + static_cast<std::uint64_t>(r) * 0x100};
-        b.build_upd_ring(ring, n, kBuffers, 1536);
+        const PhysAddr ring{0x100000 + static_cast<std::uint64_t>(r) * 0x1000};
+        b.build_upd_ring(ring, n, kBuffers, 1536, 2048, kSpacing);
         b.out32(kUpListPtr, static_cast<std::uint32_t>(ring.value()));
         std::vector<std::int64_t> arrived;
         for (int i = 0; i < n - 1; ++i) {  // the last UPD of each ring stays empty
@@ -149,14 +151,40 @@ TEST(UploadEngine, ReceiveNotesFollowEachUpdAcrossRingsRebuiltManyTimes) {
             arrived.push_back(b.machine().link().wall_time(b.machine().clock().now()));
             b.arrive(test_frame(60 + static_cast<std::size_t>(i), static_cast<std::uint8_t>(r)));
         }
-        // Read back out of order: each UPD names its own frame.
         for (int i : {2, 0, 1}) {
-            const auto note = b.nic().receive_note(ring + i * kUpdBytes);
-            ASSERT_EQ(note.wire_time_ns, arrived[static_cast<std::size_t>(i)]) << r << "/" << i;
-            ASSERT_EQ(note.original_length, 60u + static_cast<std::uint32_t>(i)) << r << "/" << i;
+            const PhysAddr upd = ring + i * kSpacing;
+            const std::int64_t stamp = static_cast<std::int64_t>(
+                (std::uint64_t{b.memory().read32(upd + kUpdStampTimeHigh)} << 32) |
+                b.memory().read32(upd + kUpdStampTimeLow));
+            ASSERT_EQ(stamp, arrived[static_cast<std::size_t>(i)]) << r << "/" << i;
+            ASSERT_EQ(b.memory().read32(upd + kUpdStampLength), 60u + static_cast<std::uint32_t>(i))
+                << r << "/" << i;
         }
-        EXPECT_EQ(b.nic().receive_note(ring + (n - 1) * kUpdBytes).wire_time_ns, 0) << r;
+        EXPECT_EQ(b.memory().read32(ring + (n - 1) * kSpacing + kUpdStampTimeLow), 0u) << r;
     }
+}
+
+TEST(UploadEngine, WithoutTheStampBitAUpdEndsAfterItsFragments) {
+    NicBench b;
+    // A plain 3c905 (the driver never sets the bit) writes nothing past the
+    // fragment list: a canary where the stamp would go stays.
+    b.build_upd_ring(kRing, 4, kBuffers, 1536, 2048, 1024);
+    for (int i = 0; i < 4; ++i) b.memory().write32(kRing + i * 1024 + kUpdStampTimeLow, 0xC0FFEE);
+    b.start_receiver(kRing);
+    b.run_for(microseconds(10));
+    b.arrive(test_frame(100, 1));
+    ASSERT_EQ(b.nic().counters().rx_uploaded, 1u);
+    EXPECT_EQ(b.memory().read32(kRing + kUpdStampTimeLow), 0xC0FFEEu);
+}
+
+TEST(UploadEngine, TheStampClockReadsTheWireTimeLowHalfFirst) {
+    NicBench b;
+    b.run_for(milliseconds(3));
+    const auto want =
+        static_cast<std::uint64_t>(b.machine().link().wall_time(b.machine().clock().now()));
+    const std::uint32_t low = b.in32(kStampClockLow);
+    const std::uint32_t high = b.in32(kStampClockHigh);
+    EXPECT_EQ((std::uint64_t{high} << 32) | low, want);
 }
 
 TEST(UploadEngine, ReceiveFilterDecisions) {

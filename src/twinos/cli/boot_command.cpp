@@ -7,7 +7,6 @@
 
 #include "twinos/cli/units.h"
 #include "twinos/machine/config_error.h"
-#include "twinos/machine/uart.h"
 #include "twinos/twin_os.h"
 
 namespace twinos::cli {
@@ -94,8 +93,8 @@ int run_boot(const BootOptions& o, std::ostream& out, std::ostream& err) {
         twin.machine().trace().echo_to(nullptr);
         out << "consoles\n";
         for (const auto& d : twin.machine().devices()) {
-            if (auto* uart = dynamic_cast<const Uart*>(d.get())) {
-                for (const std::string& line : uart->lines()) {
+            if (const auto* lines = twin.machine().console_lines(d->name())) {
+                for (const std::string& line : *lines) {
                     out << "  " << d->name() << " | " << line << '\n';
                 }
             }

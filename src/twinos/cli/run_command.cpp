@@ -27,8 +27,10 @@ void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream&
     out << "wire    frames=" << wire.to_nic << " bytes=" << wire.to_nic_bytes
         << " truncated=" << wire.truncated << " non_monotonic=" << wire.non_monotonic
         << " sent=" << sent.frames() << " sent_bytes=" << sent.bytes() << '\n';
-    if (auto* nic = dynamic_cast<Nic3c905*>(m.device("nic0"))) {
-        const NicCounters& c = nic->counters();
+    for (const DeviceAssignment& d : m.config().devices) {
+        const NicCounters* card = m.nic_counters(d.name);
+        if (card == nullptr) continue;
+        const NicCounters& c = *card;
         out << "nic     uploaded=" << c.rx_uploaded << " too_long=" << c.rx_errors
             << " overruns=" << c.rx_overruns << " filtered=" << c.rx_filtered
             << " stalls=" << c.upload_stalls << " transmitted=" << c.tx_frames << '\n';

@@ -62,6 +62,11 @@ inline constexpr std::uint16_t kDownListPtr = 0x24;      ///< 32-bit; 0 = downlo
 inline constexpr std::uint16_t kTxFreeThreshold = 0x2f;  ///< 8-bit.
 inline constexpr std::uint16_t kUpPktStatus = 0x30;      ///< 32-bit.
 inline constexpr std::uint16_t kUpListPtr = 0x38;        ///< 32-bit.
+/// Model extension, not a 3c905 register: the card's timestamp clock, ns
+/// since the epoch in two read-only 32-bit halves (read low first, which
+/// latches high), like the clock of a NIC with hardware timestamps.
+inline constexpr std::uint16_t kStampClockLow = 0x28;
+inline constexpr std::uint16_t kStampClockHigh = 0x2c;  ///< See `kStampClockLow`.
 
 /// Commands: the top 5 bits of the command word; the low 11 are a parameter.
 inline constexpr std::uint16_t TotalReset = 0 << 11;
@@ -120,6 +125,12 @@ inline constexpr std::uint16_t RxProm = 8;
 /// DmaCtrl (PktStatus) bits the model uses.
 inline constexpr std::uint32_t kDmaDnStalled = 0x4;
 inline constexpr std::uint32_t kDmaMasterAbort = 0x80000000u;
+/// Model extension, not a 3c905 bit: with it set the upload engine also
+/// writes each frame's receive stamp into its UPD (`kUpdStampOffset`), as a
+/// NIC with hardware receive timestamps would. Only the pseudo NIC sets it,
+/// on shadow UPDs that have the room; a driver that never does sees a plain
+/// 3c905, whose UPDs end after their fragments.
+inline constexpr std::uint32_t kDmaReceiveStamps = 0x40000000u;
 /// UpPktStatus register: the upload engine is stalled.
 inline constexpr std::uint32_t kUpStalled = 0x2000;
 
@@ -139,6 +150,15 @@ inline constexpr std::uint32_t kDpdBytes = 16;
 inline constexpr std::uint32_t kFragmentPairBytes = 8;
 /// The chip accepts at most 63 fragments per descriptor.
 inline constexpr int kMaxFragments = 63;
+
+/// The receive stamp (with `kDmaReceiveStamps`): 16 bytes after room for
+/// the most fragments -- arrival time in ns since the epoch (low and high
+/// 32-bit words), then the frame's original length where it was captured.
+inline constexpr std::uint32_t kUpdStampOffset = 8 + kMaxFragments * kFragmentPairBytes;
+inline constexpr std::uint32_t kUpdStampTimeLow = kUpdStampOffset;       ///< See above.
+inline constexpr std::uint32_t kUpdStampTimeHigh = kUpdStampOffset + 4;  ///< See above.
+inline constexpr std::uint32_t kUpdStampLength = kUpdStampOffset + 8;    ///< See above.
+inline constexpr std::uint32_t kUpdStampBytes = 16;                      ///< See above.
 
 /// Fragment length word: length in bits 0-12, last-fragment flag in bit 31.
 inline constexpr std::uint32_t kFragLengthMask = 0x1fff;

@@ -67,6 +67,26 @@ Device* Machine::device(const std::string& name) {
     return nullptr;
 }
 
+// The one place above the device models that knows their concrete types,
+// so that the layers above ask the machine, never cast a device.
+const NicCounters* Machine::nic_counters(const std::string& name) const {
+    for (const auto& d : devices_) {
+        if (d->name() == name) {
+            if (const auto* nic = dynamic_cast<const Nic3c905*>(d.get())) return &nic->counters();
+        }
+    }
+    return nullptr;
+}
+
+const std::vector<std::string>* Machine::console_lines(const std::string& name) const {
+    for (const auto& d : devices_) {
+        if (d->name() == name) {
+            if (const auto* uart = dynamic_cast<const Uart*>(d.get())) return &uart->lines();
+        }
+    }
+    return nullptr;
+}
+
 // [twinos:boot-order]
 void Machine::boot(std::function<void()> preceding_boot, std::function<void()> coexisting_boot) {
     // The preceding OS boots first, alone on the machine (the CPU starts in it).

@@ -40,6 +40,8 @@
 
 namespace twinos::machine {
 
+struct NicCounters;
+
 /// Builds a device model for a configured device, or returns nullptr when
 /// the kind is not one it knows (the built-in kinds are tried next).
 using DeviceFactory = std::function<std::unique_ptr<Device>(const DeviceContext&)>;
@@ -78,6 +80,11 @@ public:
     const Partition& partition(OsId os) const;
     /// The device named `name`, or nullptr.
     Device* device(const std::string& name);
+    /// The model's own counters of the 3c905 named `name` (what the card
+    /// did, as the simulator saw it), or nullptr when there is no such card.
+    const NicCounters* nic_counters(const std::string& name) const;
+    /// The lines written to the console (UART) named `name`, or nullptr.
+    const std::vector<std::string>* console_lines(const std::string& name) const;
     /// Every device, in configuration order.
     const std::vector<std::unique_ptr<Device>>& devices() const { return devices_; }
 

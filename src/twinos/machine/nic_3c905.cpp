@@ -72,6 +72,12 @@ std::uint32_t Nic3c905::port_in(Port port, IoWidth width) {
             return status;
         }
         case kPktStatus: return dma_ctrl_;
+        case kStampClockLow: {
+            const auto wall = static_cast<std::uint64_t>(link_.wall_time(now()));
+            stamp_clock_high_ = static_cast<std::uint32_t>(wall >> 32);
+            return static_cast<std::uint32_t>(wall);
+        }
+        case kStampClockHigh: return stamp_clock_high_;
         case kDownListPtr: return dn_list_ptr_;
         case kTxFreeThreshold: return tx_free_threshold_;
         case kUpPktStatus: return up_pkt_status_ | (upload_stalled() ? kUpStalled : 0);

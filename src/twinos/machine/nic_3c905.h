@@ -28,7 +28,6 @@
 #include <array>
 #include <cstdint>
 #include <deque>
-#include <unordered_map>
 #include <vector>
 
 #include "twinos/machine/addresses.h"
@@ -70,16 +69,6 @@ public:
     void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
                            std::uint32_t original_length) override;
 
-    /// What the card noted about the frame it last put into the UPD at `upd`.
-    struct ReceiveNote {
-        std::int64_t wire_time_ns = 0;      ///< When it arrived (ns since the epoch).
-        std::uint32_t original_length = 0;  ///< Its length where it was captured.
-    };
-    /// A model extension, not a 3c905 register: like a NIC with hardware
-    /// receive timestamps, it lets the monitor log a replayed frame with the
-    /// capture's own timestamp and original length.
-    ReceiveNote receive_note(PhysAddr upd) const;
-
     /// What the card has done.
     const NicCounters& counters() const { return counters_; }
     /// The station address the driver programmed (window 2).
@@ -96,6 +85,12 @@ public:
     bool accepts(std::span<const std::byte> frame) const;
 
 private:
+    // What the card notes about a frame as it arrives; with
+    // `el3::kDmaReceiveStamps` it goes into the frame's UPD.
+    struct ReceiveNote {
+        std::int64_t wire_time_ns = 0;      // when it arrived (ns since the epoch)
+        std::uint32_t original_length = 0;  // its length where it was captured
+    };
     // Nic3c905 — registers and commands (nic_3c905.cpp)
     void execute(std::uint16_t command_word);
     void reset();
@@ -148,8 +143,8 @@ private:
         ReceiveNote note;
     };
     std::deque<Waiting> rx_fifo_;
-    std::unordered_map<std::uint32_t, ReceiveNote> receive_notes_;  // UPD -> its last frame
     std::size_t rx_fifo_bytes_ = 0;
+    std::uint32_t stamp_clock_high_ = 0;  // latched by reading kStampClockLow
     std::uint32_t dn_list_ptr_ = 0;
     bool dn_stalled_ = false;
     bool dn_scheduled_ = false;

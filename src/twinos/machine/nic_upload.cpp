@@ -44,11 +44,6 @@ void Nic3c905::try_upload() {
 }
 
 // [twinos:nic-upload]
-Nic3c905::ReceiveNote Nic3c905::receive_note(PhysAddr upd) const {
-    auto it = receive_notes_.find(static_cast<std::uint32_t>(upd.value()));
-    return it == receive_notes_.end() ? ReceiveNote{} : it->second;
-}
-
 bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& note) {
     if (up_list_ptr_ == 0) return false;  // no list: wait for UpListPtr
     PhysicalMemory& mem = memory();
@@ -92,7 +87,13 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& n
         new_status |= kUpdComplete;
         mem.write32(upd + kUpdStatus, new_status);
         up_pkt_status_ = new_status;
-        receive_notes_[up_list_ptr_] = note;
+        if (dma_ctrl_ & kDmaReceiveStamps) {
+            // The model extension: the stamp travels in the UPD itself.
+            const auto time = static_cast<std::uint64_t>(note.wire_time_ns);
+            mem.write32(upd + kUpdStampTimeLow, static_cast<std::uint32_t>(time));
+            mem.write32(upd + kUpdStampTimeHigh, static_cast<std::uint32_t>(time >> 32));
+            mem.write32(upd + kUpdStampLength, note.original_length);
+        }
         if (trace_enabled(TraceFlag::Nic)) {
             trace(TraceFlag::Nic, "upload " + std::to_string(frame.size()) + " bytes into UPD " +
                                       hex(upd.value(), 8) + " status " + hex(new_status, 8));
