@@ -20,7 +20,7 @@ Acquisition::Acquisition(twinos::os::Kernel& host, Machine& machine, pseudonic::
       rx_space_("preceding:rx-processing", machine.memory(),
                 {machine.partition(OsId::Coexisting), machine.partition(OsId::Preceding)}) {
     // [capture:when]
-    // Problem 1: acquire in step (A), after the card wrote the frame and
+    // §3.2 problem 1: acquire in step (A), after the card wrote the frame and
     // before the driver is told -- afterwards the buffer may be reused.
     pnic.set_receive_observer([this](const pseudonic::UploadedFrame& frame) {
         if (frame.status & el3::kUpdError) {
@@ -50,7 +50,7 @@ std::int64_t Acquisition::init(twinos::os::Process& ap, VirtAddr control, VirtAd
         area_bytes % kPageSize != 0 || (control >= area && control < area + area_bytes)) {
         return -kEINVAL;
     }
-    // Problem 2: copy the AP's mappings of both ranges into the address
+    // §3.2 problem 2: copy the AP's mappings of both ranges into the address
     // space receive processing runs in. No kernel buffer in between: step
     // (A) will write straight into the AP's pages.
     const VirtAddr low = std::min(control, area);
@@ -78,12 +78,11 @@ std::optional<RuleError> Acquisition::set_rules(RuleTable rules) {
     // Check everything before touching anything: a bad table changes nothing.
     if (auto error = validate_rules(rules)) return error;
     // The paper stops copying while rules are being set. Here the swap is a
-    // single assignment inside one system call, so no packet can ever be
-    // judged by half of one table and half of another.
-    copying_ = false;
+    // single assignment inside one system call, which step (A) can never
+    // interrupt, so no packet is judged by half of one table and half of
+    // another: copying is stopped for exactly the length of the assignment.
     rules_ = std::move(rules);
     ++stats_.rule_swaps;
-    copying_ = true;
     return std::nullopt;
 }
 // [/capture:set-rules]
@@ -103,7 +102,7 @@ void Acquisition::on_frame(Direction direction,
                            std::uint32_t length, std::uint32_t original_length,
                            std::int64_t wire_time_ns) {
     ++(direction == Direction::Rx ? stats_.seen_rx : stats_.seen_tx);
-    if (!ring_ || !copying_) return;
+    if (!ring_) return;
     // The packet where it lies: in the co-existing OS's buffer. Only a
     // frame spread over several fragments has to be gathered first.
     std::span<const std::byte> packet;
@@ -118,7 +117,7 @@ void Acquisition::on_frame(Direction direction,
         }
         packet = gather_;
     }
-    // Problem 4: the first rule whose filter accepts the packet decides.
+    // §3.2 problem 4: the first rule whose filter accepts the packet decides.
     const CopyRule* rule = nullptr;
     std::uint64_t instructions = 0;
     for (const CopyRule& r : rules_) {

@@ -2,7 +2,7 @@
 // Acquisition: the packet acquisition part, in the preceding OS's kernel.
 // Part of the packet acquisition part (preceding OS kernel).
 //
-// Paper §3.2, all four problems:
+// Paper §3.2, all four problems (named "§3.2 problem N" in the code):
 //   1. *When*: in the pseudo NIC's step (A), after the card completed the
 //      upload and before the co-existing OS's driver sees the packet (and,
 //      for transmit, when the pseudo NIC takes the driver's DPD, before the
@@ -19,7 +19,7 @@
 //   500 init(control, area, area_bytes) -- 501 set_rules(table, bytes, err,
 //   err_bytes) -- 502 stop(). Each returns 0 or a negative errno.
 //
-// Paper: §3.2, §3.3 (1), (2), (4). Chapter: chapters/05-packet-acquisition.rst.
+// Paper: §3.2, §3.3 steps 1, 2 and 4. Chapter: chapters/05-packet-acquisition.rst.
 #pragma once
 
 #include <cstdint>
@@ -70,13 +70,13 @@ public:
 
     // Acquisition — public interface (what the system calls do)
 
-    /// Solution 2: make `ap`'s log area and management structure reachable
+    /// §3.2 problem 2: make `ap`'s log area and management structure reachable
     /// from receive processing, and start logging with the default rules.
     /// @return 0, -EINVAL (bad ranges), -EFAULT (not mapped), -EBUSY (already running).
     std::int64_t init(twinos::os::Process& ap, twinos::machine::VirtAddr control,
                       twinos::machine::VirtAddr area, std::uint64_t area_bytes);
 
-    /// Solution 4: replace the rule table, whole. Copying stops while it is
+    /// §3.2 problem 4: replace the rule table, whole. Copying stops while it is
     /// set; an invalid table changes nothing.
     /// @return the first problem, or nothing when installed.
     std::optional<RuleError> set_rules(RuleTable rules);
@@ -108,7 +108,6 @@ private:
     std::optional<twinos::machine::MappingPatch> patch_;
     std::unique_ptr<LogRing> ring_;
     RuleTable rules_ = default_rules();
-    bool copying_ = true;  // false while the rule table is being replaced
     AcquisitionStats stats_;
     std::vector<std::byte> gather_;  // only for frames in more than one fragment
 };

@@ -20,7 +20,7 @@ void LogRing::overwrite_oldest(std::uint64_t bytes) {
     const std::uint64_t capacity = area_.size();
     std::uint64_t read = field(control::kReadPos);
     const std::uint64_t write = field(control::kWritePos);
-    // Problem 3: the writer never waits. The oldest unread records go,
+    // §3.2 problem 3: the writer never waits. The oldest unread records go,
     // whole, and each packet record lost is counted.
     while (capacity - (write - read) < bytes) {
         const std::uint64_t at = read % capacity;

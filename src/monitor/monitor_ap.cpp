@@ -34,7 +34,7 @@ std::int64_t MonitorAp::syscall(std::uint32_t nr, std::vector<std::uint64_t> arg
 // [monitor:start]
 void MonitorAp::start(twinos::os::Kernel& preceding) {
     kernel_ = &preceding;
-    // (1) The log area and its management structure, in the AP's own memory.
+    // §3.3 step 1: the log area and its management structure, in the AP's own memory.
     process_ = &preceding.spawn("monitor");
     const std::uint64_t pages = 1 + options_.log_area_bytes / kPageSize + kScratchBytes / kPageSize;
     if (!preceding.map_new_pages(process_->space, VirtAddr{kControlVa}, pages, Perm::ReadWrite)) {
@@ -51,7 +51,7 @@ void MonitorAp::start(twinos::os::Kernel& preceding) {
     auto area = capture::MappedRegion::map(process_->space, system_.twin().machine().memory(),
                                            VirtAddr{kAreaVa}, options_.log_area_bytes);
     reader_ = std::make_unique<capture::LogReader>(std::move(*control), std::move(*area));
-    // (2) The rules; only once the kernel has them is the output created.
+    // §3.3 step 2: the rules; only once the kernel has them is the output created.
     change_rules(options_.rules);
     std::uint32_t snaplen = 0;
     for (const capture::CopyRule& r : options_.rules.table) snaplen = std::max(snaplen, r.size);
@@ -106,7 +106,7 @@ std::uint64_t MonitorAp::poll() {
 
 // [monitor:stop]
 CaptureTotals MonitorAp::stop() {
-    poll();  // (4) a last read ...
+    poll();  // §3.3 step 4: a last read ...
     const std::uint64_t matched = reader_->field(capture::control::kPacketsMatched);
     // ... then give back what start-up changed: the kernel restores the
     // receive-processing address space exactly.

@@ -2,7 +2,7 @@
 // MonitorAp: the monitor application in the preceding OS -- the paper's four steps.
 // Part of the monitor AP (preceding OS user space).
 //
-// Paper §3.3:
+// Paper §3.3, steps 1-4 (named "§3.3 step N" in the code):
 //   (1) start-up: allocate the log area and its management structure in the
 //       AP's own address space and call the init system call;
 //   (2) rules: build the rule table from a rule file or the command line and
@@ -66,18 +66,18 @@ public:
 
     // MonitorAp — public interface
 
-    /// Steps (1) and (2), in the preceding OS (call from its boot or while
+    /// §3.3 steps 1 and 2, in the preceding OS (call from its boot or while
     /// it runs). Nothing is written before the rules are in.
     /// @throws RuleFileError when the kernel refuses the rules.
     /// @throws WriteError when the output cannot be created.
     /// @throws std::runtime_error when the log area cannot be set up.
     void start(twinos::os::Kernel& preceding);
 
-    /// Step (2) again: replace the rules, atomically. @pre the preceding OS runs.
+    /// §3.3 step 2 again: replace the rules, atomically. @pre the preceding OS runs.
     /// @throws RuleFileError with the kernel's reason; the old rules stay.
     void change_rules(const RuleSet& rules);
 
-    /// Step (3): read every waiting record into the output, and charge the
+    /// §3.3 step 3: read every waiting record into the output, and charge the
     /// preceding OS for it (`CostModel::monitor_poll` plus one copy per
     /// record). @pre the preceding OS runs. @return records read.
     std::uint64_t poll();
@@ -87,7 +87,7 @@ public:
                reader_->field(capture::control::kWritePos);
     }
 
-    /// Step (4): a last read, the stop system call, and the file finished.
+    /// §3.3 step 4: a last read, the stop system call, and the file finished.
     /// @pre the preceding OS runs. @return the totals written.
     CaptureTotals stop();
 

@@ -11,7 +11,6 @@
 
 #include <vector>
 
-#include "monitor/file_sink.h"
 #include "monitor/log_writer.h"
 
 struct pcap;

@@ -19,6 +19,15 @@
 //     raises the co-existing OS's virtual interrupt, whose delivery is
 //     steps (B) switch, (C) the driver, (D) return.
 //
+// Step map -- the paper's (A)-(D) for one received frame, and who runs each:
+//   (A) `PseudoNic::card_interrupt` (pseudo_nic_rx.cpp), in the preceding
+//       OS; the acquisition part's filter and copy run inside it (chapter 5);
+//   (B) the interrupt controller's switch to the co-existing OS when it
+//       delivers the virtual line `update_virtual_irq` raised;
+//   (C) the co-existing OS's driver handler (driver_3c905x_irq.cpp), each of
+//       its I/O instructions trapped by `port_in`/`port_out` (pseudo_nic_trap.cpp);
+//   (D) the controller's return to the interrupted OS.
+//
 // Interface: construction (installs the traps and the interrupt handler),
 // counters, `security()`, `set_receive_observer()` for chapter 5.
 //
@@ -75,6 +84,11 @@ public:
     /// state. @pre `host` is running (it is booting).
     PseudoNic(twinos::os::Kernel& host, twinos::machine::Machine& machine,
               const twinos::machine::DeviceAssignment& nic, twinos::machine::OsId guest);
+
+    /// Rounds of step (A)'s loop per card interrupt, as the driver's own
+    /// `max_interrupt_work` (Linux 3c59x: 32): a card that keeps raising
+    /// status cannot hold the preceding OS in its handler for ever.
+    static constexpr int kMaxInterruptWork = 32;
 
     // PseudoNic — public interface
 

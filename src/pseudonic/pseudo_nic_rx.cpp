@@ -24,7 +24,7 @@ void PseudoNic::card_interrupt(int) {
     if (!(status & IntLatch)) return;
     // (A) take the interrupt and emulate the card for the driver.
     host_.charge(machine_.cpu().costs().pseudo_nic_interrupt_entry);
-    for (int work = 0; work < 32 && (status & IntLatch); ++work) {
+    for (int work = 0; work < kMaxInterruptWork && (status & IntLatch); ++work) {
         if (status & UpComplete) {
             card_command(AckIntr | UpComplete);
             // Copy each completed shadow's status into the driver's UPD. The

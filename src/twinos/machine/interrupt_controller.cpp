@@ -125,7 +125,8 @@ void InterruptController::deliver(Line& line) {
     }
     const OsId interrupted = cpu_.running();
     const bool needs_switch = interrupted != line.owner;
-    // (B) switch to the owner first when it is not the one running.
+    // Switch to the owner first when it is not the one running (for the
+    // co-existing OS's virtual line this is the paper's step B).
     if (needs_switch) {
         cpu_.switch_to(line.owner, SwitchReason::Irq);
         ++count.with_switch;
@@ -137,14 +138,14 @@ void InterruptController::deliver(Line& line) {
         trace_.emit(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
                     name + " -> " + std::string(to_string(line.owner)) + " handler");
     }
-    // (C) the owner's handler runs; it charges its own work to the CPU.
+    // The owner's handler runs; it charges its own work to the CPU.
     delivering_after_switch_ = needs_switch;
     {
         HostTimer timer(line.timing, trace_.host_timing());
         line.handler(line.irq);
     }
     delivering_after_switch_ = false;
-    // (D) return to the OS that was interrupted.
+    // Return to the OS that was interrupted (step D for a virtual line).
     if (needs_switch) cpu_.switch_to(interrupted, SwitchReason::Return);
 }
 // [/twinos:irq-deliver]
