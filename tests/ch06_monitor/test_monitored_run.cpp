@@ -37,6 +37,13 @@ MonitoredRunOptions small_area(const fs::path& out, Ticks poll) {
     return o;
 }
 
+// A run whose 1 MiB log area never overflows in these tests.
+MonitoredRunOptions roomy(const fs::path& out) {
+    MonitoredRunOptions o = small_area(out, milliseconds(1));
+    o.monitor.log_area_bytes = 1 << 20;
+    return o;
+}
+
 // A generated capture: `frames` UDP frames of `size` bytes, `spacing` apart.
 fs::path generated(const std::string& name, std::uint64_t frames, std::uint32_t size,
                    Ticks spacing) {
@@ -89,8 +96,7 @@ TEST(MonitoredRun, LossFallsAsThePollIntervalShrinksInAReplay) {
 TEST(MonitoredRun, EveryReadIsChargedToThePrecedingOs) {
     const fs::path out = temp("charged.pcap");
     auto busy_and_polls = [&](Ticks poll_cost) {
-        MonitoredRunOptions o = small_area(out, milliseconds(1));
-        o.monitor.log_area_bytes = 1 << 20;
+        MonitoredRunOptions o = roomy(out);
         o.machine.costs.monitor_poll = poll_cost;
         o.scenario.count = 3000;
         MonitoredRun run(std::move(o));
@@ -154,8 +160,7 @@ TEST(MonitoredRun, TheIdlePollShortcutAgreesWithThePlainPath) {
 
 TEST(MonitoredRun, RulesChangeInThePrecedingOsAtTheirTime) {
     const fs::path out = temp("rules.pcap");
-    MonitoredRunOptions o = small_area(out, milliseconds(1));
-    o.monitor.log_area_bytes = 1 << 20;
+    MonitoredRunOptions o = roomy(out);
     o.scenario.count = 300;
     o.rule_changes.push_back({milliseconds(4), command_line_rules("ip[0] = 0", 0, 64)});
     std::vector<Ticks> changed;
@@ -172,8 +177,7 @@ TEST(MonitoredRun, RulesChangeInThePrecedingOsAtTheirTime) {
 
 TEST(MonitoredRun, AStopRequestEndsTheTrafficAndTheFileIsComplete) {
     const fs::path out = temp("stop.pcap");
-    MonitoredRunOptions o = small_area(out, milliseconds(1));
-    o.monitor.log_area_bytes = 1 << 20;
+    MonitoredRunOptions o = roomy(out);
     o.scenario.count = 100000;
     int asked = 0;
     o.stop_requested = [&] { return ++asked > 5; };
