@@ -45,6 +45,7 @@
 #include "pseudonic/confinement.h"
 #include "pseudonic/shadow_download_list.h"
 #include "pseudonic/shadow_upload_list.h"
+#include "twinos/machine/el3_interrupts.h"
 #include "twinos/machine/el3_registers.h"
 #include "twinos/machine/host_timing.h"
 #include "twinos/machine/machine.h"
@@ -114,7 +115,6 @@ public:
 private:
     // PseudoNic — the driver's view (pseudo_nic_trap.cpp)
     void execute(std::uint16_t word);
-    std::uint16_t virtual_status() const;
     void update_virtual_irq();
     void refuse(const Refusal& refusal);
     std::optional<Refusal> shadow_transmit_chain(std::uint32_t driver_dpd, std::uint32_t& shadow);
@@ -146,13 +146,11 @@ private:
     std::vector<std::uint32_t> tx_pending_;  // DPDs shadowed and not yet passed by the card
     twinos::machine::HostTiming step_a_timing_;
     twinos::machine::HostTiming trap_timing_;
-    // What the driver sees as the card's registers.
-    unsigned window_ = 0;
     unsigned card_window_ = 0xff;  // the window selected on the real card (unknown at first)
-    std::uint16_t vpending_ = 0;
-    bool vlatch_ = false;
-    std::uint16_t vstatus_enable_ = 0;
-    std::uint16_t vintr_enable_ = 0;
+    // What the driver sees as the card's registers: a second instance of
+    // the card's interrupt state, and the registers it reads back.
+    unsigned window_ = 0;
+    twinos::machine::El3Interrupts virq_;
     std::uint16_t vrx_filter_ = 0;
     std::uint32_t vup_list_ptr_ = 0;
     std::uint32_t vdma_ctrl_ = 0;

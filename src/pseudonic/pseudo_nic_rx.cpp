@@ -37,16 +37,16 @@ void PseudoNic::card_interrupt(int) {
             counters_.frames_published += frames.size();
             host_.charge(machine_.cpu().costs().pseudo_nic_per_packet *
                          static_cast<std::int64_t>(frames.size()));
-            if (!frames.empty()) vpending_ |= UpComplete;
+            if (!frames.empty()) virq_.pending |= UpComplete;
         }
         if (status & DownComplete) {
             card_command(AckIntr | DownComplete);
-            vpending_ |= DownComplete;
+            virq_.pending |= DownComplete;
         }
         if (status & HostError) {
             card_command(AckIntr | HostError);
             vdma_ctrl_ |= kDmaMasterAbort;
-            vpending_ |= HostError;
+            virq_.pending |= HostError;
         }
         card_command(AckIntr | IntLatch);
         status = static_cast<std::uint16_t>(card_in(kStatus, IoWidth::Word));

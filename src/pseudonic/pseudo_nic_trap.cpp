@@ -12,18 +12,9 @@ using namespace twinos::machine;
 using namespace twinos::machine::el3;
 
 // [pseudonic:virtual-irq]
-std::uint16_t PseudoNic::virtual_status() const {
-    // The driver's status register: its own latched events, masked by the
-    // status-enable mask it set, plus IntLatch and the window it selected.
-    return static_cast<std::uint16_t>((vpending_ & vstatus_enable_ & kAckableBits & ~IntLatch) |
-                                      (vlatch_ ? IntLatch : 0) | (window_ << kStatusWindowShift));
-}
-
 void PseudoNic::update_virtual_irq() {
-    const bool condition =
-        (vpending_ & vstatus_enable_ & vintr_enable_ & kAckableBits & ~IntLatch) != 0;
-    if (!vlatch_ && condition) {
-        vlatch_ = true;
+    // The driver's card interrupts exactly as the real one would (El3Interrupts).
+    if (virq_.rise()) {
         ++counters_.virtual_interrupts;
         machine_.irqs().raise_virtual(guest_, *nic_.irq);
     }
@@ -37,7 +28,7 @@ void PseudoNic::refuse(const Refusal& r) {
     // The driver sees what the real chip shows when a descriptor names
     // memory it cannot reach: a PCI master abort, reported as HostError.
     vdma_ctrl_ |= kDmaMasterAbort;
-    vpending_ |= HostError;
+    virq_.pending |= HostError;
 }
 
 // [pseudonic:tx-capture]
@@ -68,7 +59,7 @@ std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
     machine_.cpu().charge(guest_,
                           machine_.cpu().costs().trapped_io);  // Paper: ≈0.65 µs per trapped I/O
     switch (offset) {
-        case kStatus: return virtual_status();
+        case kStatus: return virq_.status(window_);
         case kUpListPtr: return vup_list_ptr_;
         case kUpPktStatus: return upload_->last_status();
         case kPktStatus: return vdma_ctrl_;
@@ -80,8 +71,8 @@ std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
     if (offset < kCommand && window_ == 5) {
         // Window 5 reads back the masks, which are the driver's own.
         if (offset == kW5RxFilter) return vrx_filter_;
-        if (offset == kW5IntrEnable) return vintr_enable_;
-        if (offset == kW5StatusEnable) return vstatus_enable_;
+        if (offset == kW5IntrEnable) return virq_.intr_enable;
+        if (offset == kW5StatusEnable) return virq_.status_enable;
     }
     // Everything else is the card's: EEPROM, station address, statistics...
     if (offset < kCommand) select_card_window(window_);
@@ -143,23 +134,19 @@ void PseudoNic::execute(std::uint16_t word) {
     switch (command_of(word)) {
         case SelectWindow: window_ = param & 7; return;  // selected on the card when needed
         case AckIntr:
-            vpending_ &= static_cast<std::uint16_t>(~(param & kAckableBits));
-            if (param & IntLatch) {
-                vlatch_ =
-                    (vpending_ & vstatus_enable_ & vintr_enable_ & kAckableBits & ~IntLatch) != 0;
-            }
+            virq_.acknowledge(param);
             update_virtual_irq();
             return;
         case SetIntrEnb:
-            vintr_enable_ = param;
+            virq_.intr_enable = param;
             update_virtual_irq();
             return;
         case SetStatusEnb:
-            vstatus_enable_ = param;
+            virq_.status_enable = param;
             update_virtual_irq();
             return;
         case FakeIntr:
-            vpending_ |= IntReq;
+            virq_.pending |= IntReq;
             update_virtual_irq();
             return;
         case SetRxFilter: vrx_filter_ = param; break;  // and forward
@@ -167,8 +154,8 @@ void PseudoNic::execute(std::uint16_t word) {
             // The card's masks are the pseudo NIC's: reset the driver's view
             // and the card's engines, not the whole card.
             window_ = 0;
-            vpending_ = vstatus_enable_ = vintr_enable_ = vrx_filter_ = 0;
-            vlatch_ = false;
+            virq_ = {};
+            vrx_filter_ = 0;
             vup_list_ptr_ = 0;
             upload_->build(0);
             program_card();

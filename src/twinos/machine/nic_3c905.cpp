@@ -31,9 +31,8 @@ Nic3c905::Nic3c905(const DeviceContext& context, Link& link) : Device(context), 
 
 void Nic3c905::reset() {
     window_ = 0;
-    pending_ = 0;
-    latch_ = false;
-    status_enable_ = intr_enable_ = rx_filter_ = 0;
+    irq_ = {};
+    rx_filter_ = 0;
     rx_enabled_ = tx_enabled_ = stats_enabled_ = false;
     up_list_ptr_ = up_pkt_status_ = dn_list_ptr_ = dma_ctrl_ = 0;
     up_stalled_ = up_end_of_channel_ = dn_stalled_ = false;
@@ -41,23 +40,12 @@ void Nic3c905::reset() {
     rx_fifo_bytes_ = 0;
 }
 
-// [twinos:nic-irq]
-bool Nic3c905::interrupt_condition() const {
-    // A latched event interrupts only if it is both visible (status enable)
-    // and allowed to interrupt (interrupt enable).
-    return (pending_ & status_enable_ & intr_enable_ & kAckableBits & ~IntLatch) != 0;
-}
-
 void Nic3c905::update_irq() {
-    // The line rises when an enabled condition appears while it is low; it
-    // stays up (IntLatch) until the driver acknowledges IntLatch.
-    if (!latch_ && interrupt_condition()) {
-        latch_ = true;
+    if (irq_.rise()) {
         ++counters_.irqs_raised;
         raise_irq();
     }
 }
-// [/twinos:nic-irq]
 
 std::uint32_t Nic3c905::port_in(Port port, IoWidth width) {
     const unsigned offset = port.value() - assignment().ports.base.value();
@@ -67,9 +55,7 @@ std::uint32_t Nic3c905::port_in(Port port, IoWidth width) {
             // IntLatch and the window number are always visible; other bits
             // only when enabled by SetStatusEnb. Commands complete at once,
             // so CmdInProgress never reads as set.
-            std::uint32_t status = (pending_ & status_enable_ & kAckableBits & ~IntLatch) |
-                                   (latch_ ? IntLatch : 0) | (window_ << kStatusWindowShift);
-            return status;
+            return irq_.status(window_);
         }
         case kPktStatus: return dma_ctrl_;
         case kStampClockLow: {
@@ -135,11 +121,12 @@ std::uint8_t Nic3c905::read_window_byte(unsigned offset) {
         case 5:
             // Read-back of what SetRxFilter, SetIntrEnb and SetStatusEnb set.
             if (offset == kW5RxFilter) return static_cast<std::uint8_t>(rx_filter_);
-            if (offset == kW5IntrEnable) return static_cast<std::uint8_t>(intr_enable_);
-            if (offset == kW5IntrEnable + 1) return static_cast<std::uint8_t>(intr_enable_ >> 8);
-            if (offset == kW5StatusEnable) return static_cast<std::uint8_t>(status_enable_);
+            if (offset == kW5IntrEnable) return static_cast<std::uint8_t>(irq_.intr_enable);
+            if (offset == kW5IntrEnable + 1)
+                return static_cast<std::uint8_t>(irq_.intr_enable >> 8);
+            if (offset == kW5StatusEnable) return static_cast<std::uint8_t>(irq_.status_enable);
             if (offset == kW5StatusEnable + 1)
-                return static_cast<std::uint8_t>(status_enable_ >> 8);
+                return static_cast<std::uint8_t>(irq_.status_enable >> 8);
             return 0;
         case 6: {
             // Statistics are cleared when read, so a driver that adds them up
@@ -225,15 +212,10 @@ void Nic3c905::execute(std::uint16_t word) {
             dn_list_ptr_ = 0;
             dn_stalled_ = false;
             break;
-        case FakeIntr: pending_ |= IntReq; break;
-        case AckIntr:
-            pending_ &= static_cast<std::uint16_t>(~(param & kAckableBits));
-            // Acknowledging IntLatch lowers the line -- unless an enabled
-            // event is still pending, which re-latches it at once.
-            if (param & IntLatch) latch_ = interrupt_condition();
-            break;
-        case SetIntrEnb: intr_enable_ = param; break;
-        case SetStatusEnb: status_enable_ = param; break;
+        case FakeIntr: irq_.pending |= IntReq; break;
+        case AckIntr: irq_.acknowledge(param); break;
+        case SetIntrEnb: irq_.intr_enable = param; break;
+        case SetStatusEnb: irq_.status_enable = param; break;
         case SetRxFilter: rx_filter_ = param & 0x1f; break;
         case SetRxThreshold:
         case SetTxThreshold:
@@ -264,7 +246,7 @@ bool Nic3c905::accepts(std::span<const std::byte> frame) const {
 void Nic3c905::host_error(const std::string& what) {
     ++counters_.host_errors;
     dma_ctrl_ |= kDmaMasterAbort;
-    pending_ |= HostError;
+    irq_.pending |= HostError;
     trace(TraceFlag::Nic, "host error: " + what);
     update_irq();
 }

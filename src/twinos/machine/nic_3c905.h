@@ -32,6 +32,7 @@
 
 #include "twinos/machine/addresses.h"
 #include "twinos/machine/device.h"
+#include "twinos/machine/el3_interrupts.h"
 #include "twinos/machine/link.h"
 
 namespace twinos::machine {
@@ -97,7 +98,6 @@ private:
     std::uint8_t read_window_byte(unsigned offset);
     void write_window_byte(unsigned offset, std::uint8_t value);
     void update_irq();
-    bool interrupt_condition() const;
 
     // Nic3c905 — upload engine (nic_upload.cpp)
     void try_upload();
@@ -112,10 +112,7 @@ private:
     Link& link_;
     NicCounters counters_;
     unsigned window_ = 0;
-    std::uint16_t pending_ = 0;  // latched status bits (ackable part)
-    bool latch_ = false;         // IntLatch: the line is asserted
-    std::uint16_t status_enable_ = 0;
-    std::uint16_t intr_enable_ = 0;
+    El3Interrupts irq_;  // pending events, the two masks, IntLatch
     std::uint16_t rx_filter_ = 0;
     std::array<std::uint8_t, 6> station_{};
     std::array<std::uint8_t, 6> burned_in_{};

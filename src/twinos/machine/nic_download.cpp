@@ -57,7 +57,7 @@ void Nic3c905::download_one() {
     // The original 3c905 does not mark the DPD done; the driver learns it
     // from DownListPtr moving on. It interrupts only if asked to.
     if (header & kDpdTxIntrUploaded) {
-        pending_ |= DownComplete;
+        irq_.pending |= DownComplete;
         update_irq();
     }
     kick_download();

@@ -104,7 +104,7 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& n
         host_error(e.what());
         return false;
     }
-    pending_ |= UpComplete;
+    irq_.pending |= UpComplete;
     update_irq();
     return true;
 }
