@@ -25,9 +25,8 @@ void BackgroundWriter::stop_thread() {
 
 // [monitor:background-write]
 void BackgroundWriter::write(const capture::RecordHeader& header, std::span<const std::byte> slice,
-                             std::int64_t time_ns, std::uint64_t lost_before) {
-    filling_.records.push_back(
-        Record{header, filling_.bytes.size(), slice.size(), time_ns, lost_before});
+                             std::uint64_t lost_before) {
+    filling_.records.push_back(Record{header, filling_.bytes.size(), slice.size(), lost_before});
     filling_.bytes.insert(filling_.bytes.end(), slice.begin(), slice.end());
     if (filling_.records.size() >= kBatchRecords || filling_.bytes.size() >= kBatchBytes) {
         hand_over();
@@ -56,7 +55,7 @@ void BackgroundWriter::write_batches() {
             for (const Record& r : handed_.records) {
                 inner_->write(r.header,
                               std::span<const std::byte>(handed_.bytes).subspan(r.offset, r.length),
-                              r.time_ns, r.lost_before);
+                              r.lost_before);
             }
         } catch (const WriteError&) {
             failed = std::current_exception();

@@ -46,7 +46,7 @@ public:
 
     /// Queue one packet. @throws WriteError when an earlier batch failed.
     void write(const capture::RecordHeader& header, std::span<const std::byte> slice,
-               std::int64_t time_ns, std::uint64_t lost_before) override;
+               std::uint64_t lost_before) override;
     /// Write what is queued, stop the thread, finish the file.
     /// @throws WriteError from any write or from finishing.
     void finish(const CaptureTotals& totals) override;
@@ -56,7 +56,6 @@ private:
         capture::RecordHeader header;
         std::size_t offset;  // of its slice in Batch::bytes
         std::size_t length;
-        std::int64_t time_ns;
         std::uint64_t lost_before;
     };
     struct Batch {

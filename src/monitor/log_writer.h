@@ -48,11 +48,11 @@ struct CaptureTotals {
 class LogWriter {
 public:
     virtual ~LogWriter() = default;
-    /// Write one packet: its record header, its slice, its wall-clock time in
-    /// ns since the epoch, and how many records were lost just before it.
-    /// @throws WriteError
+    /// Write one packet: its record header (its time is `timestamp_ns`, ns
+    /// since the epoch), its slice, and how many records were lost just
+    /// before it. @throws WriteError
     virtual void write(const capture::RecordHeader& header, std::span<const std::byte> slice,
-                       std::int64_t time_ns, std::uint64_t lost_before) = 0;
+                       std::uint64_t lost_before) = 0;
     /// Finish the file (pcapng: the statistics block) and close it. @throws WriteError
     virtual void finish(const CaptureTotals& totals) = 0;
 };

@@ -96,7 +96,7 @@ std::uint64_t MonitorAp::poll() {
         reader_->drain([&](const capture::RecordHeader& h, std::span<const std::byte> slice) {
             const std::uint64_t lost_now = reader_->lost() - lost_written_;
             lost_written_ = reader_->lost();
-            writer_->write(h, slice, static_cast<std::int64_t>(h.timestamp_ns), lost_now);
+            writer_->write(h, slice, lost_now);
             cost += costs.copy(slice.size());
         });
     kernel_->charge_process(cost);

@@ -34,7 +34,8 @@ PcapWriter::~PcapWriter() {
 }
 
 void PcapWriter::write(const capture::RecordHeader& h, std::span<const std::byte> slice,
-                       std::int64_t time_ns, std::uint64_t) {
+                       std::uint64_t) {
+    const auto time_ns = static_cast<std::int64_t>(h.timestamp_ns);
     pcap_pkthdr header{};
     // Floor division: a time before the epoch (libpcap reads the largest
     // 32-bit second of a file as -1) keeps a non-negative fraction.

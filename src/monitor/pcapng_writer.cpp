@@ -87,7 +87,8 @@ PcapngWriter::PcapngWriter(const std::string& path, std::uint32_t snaplen) : fil
 
 // [monitor:pcapng-epb]
 void PcapngWriter::write(const capture::RecordHeader& h, std::span<const std::byte> slice,
-                         std::int64_t time_ns, std::uint64_t lost_before) {
+                         std::uint64_t lost_before) {
+    const auto time_ns = static_cast<std::int64_t>(h.timestamp_ns);
     last_time_ns_ = time_ns;
     begin_block(kEnhancedPacket);
     put32(0);  // interface 0

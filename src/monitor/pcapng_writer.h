@@ -39,7 +39,7 @@ public:
     PcapngWriter(const std::string& path, std::uint32_t snaplen);
 
     void write(const capture::RecordHeader& header, std::span<const std::byte> slice,
-               std::int64_t time_ns, std::uint64_t lost_before) override;
+               std::uint64_t lost_before) override;
     void finish(const CaptureTotals& totals) override;
 
 private:

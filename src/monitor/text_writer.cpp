@@ -15,7 +15,8 @@ void TextWriter::line(const std::string& text) {
 }
 
 void TextWriter::write(const capture::RecordHeader& h, std::span<const std::byte> slice,
-                       std::int64_t time_ns, std::uint64_t lost_before) {
+                       std::uint64_t lost_before) {
+    const auto time_ns = static_cast<std::int64_t>(h.timestamp_ns);
     if (lost_before != 0) line("# " + std::to_string(lost_before) + " records lost to overwrite");
     char head[96];
     std::snprintf(head, sizeof head, "%lld.%09lld %s %zu/%u rule %u ",

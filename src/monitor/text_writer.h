@@ -26,7 +26,7 @@ public:
     explicit TextWriter(const std::string& path) : file_(path) {}
 
     void write(const capture::RecordHeader& header, std::span<const std::byte> slice,
-               std::int64_t time_ns, std::uint64_t lost_before) override;
+               std::uint64_t lost_before) override;
     void finish(const CaptureTotals& totals) override;
 
 private:

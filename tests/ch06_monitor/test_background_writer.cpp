@@ -37,7 +37,7 @@ void write_packets(LogWriter& writer, std::uint32_t n) {
         const std::uint32_t length = 14 + (i * 131) % 1500;
         slice.assign(length, std::byte(i));
         const auto h = header_for(i, length);
-        writer.write(h, slice, static_cast<std::int64_t>(h.timestamp_ns), i % 100 == 0 ? 2 : 0);
+        writer.write(h, slice, i % 100 == 0 ? 2 : 0);
     }
     writer.finish(CaptureTotals{n, 2 * (n / 100 + 1), n});
 }
@@ -79,8 +79,7 @@ class FillingWriter : public LogWriter {
 public:
     explicit FillingWriter(std::uint32_t fail_at, std::uint32_t& written)
         : fail_at_(fail_at), written_(written) {}
-    void write(const capture::RecordHeader&, std::span<const std::byte>, std::int64_t,
-               std::uint64_t) override {
+    void write(const capture::RecordHeader&, std::span<const std::byte>, std::uint64_t) override {
         if (written_ == fail_at_)
             throw WriteError("out.pcap: write failed: No space left on device");
         ++written_;
@@ -100,7 +99,7 @@ TEST(BackgroundWriter, AWriteErrorReachesTheApAndNothingIsWrittenAfterIt) {
     bool raised = false;
     try {
         for (std::uint32_t i = 0; i < 100000; ++i) {
-            background.write(header_for(i, 60), slice, 0, 0);
+            background.write(header_for(i, 60), slice, 0);
         }
         background.finish(CaptureTotals{});
     } catch (const WriteError& e) {
@@ -115,7 +114,7 @@ TEST(BackgroundWriter, AnErrorInTheLastBatchIsRaisedByFinish) {
     std::uint32_t written = 0;
     BackgroundWriter background(std::make_unique<FillingWriter>(10, written));
     const std::vector<std::byte> slice(60);
-    for (std::uint32_t i = 0; i < 20; ++i) background.write(header_for(i, 60), slice, 0, 0);
+    for (std::uint32_t i = 0; i < 20; ++i) background.write(header_for(i, 60), slice, 0);
     EXPECT_THROW(background.finish(CaptureTotals{}), WriteError);
     EXPECT_EQ(written, 10u);
 }

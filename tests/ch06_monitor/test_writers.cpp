@@ -43,6 +43,7 @@ std::vector<Packet> sample_packets() {
         p.header.captured_length = static_cast<std::uint32_t>(p.bytes.size());
         p.header.direction = i % 4 == 0 ? Direction::Tx : Direction::Rx;
         p.time_ns = 1'700'000'000'000'000'000ll + i * 1'234'567ll;
+        p.header.timestamp_ns = static_cast<std::uint64_t>(p.time_ns);
         out.push_back(std::move(p));
     }
     return out;
@@ -68,7 +69,7 @@ TEST(PcapOutput, LibpcapReadsBackEveryPacketWithNanosecondTimes) {
     const fs::path path = temp_file("a.pcap");
     const auto packets = sample_packets();
     auto writer = monitor::open_writer(monitor::Format::Pcap, path, 1536);
-    for (const Packet& p : packets) writer->write(p.header, p.bytes, p.time_ns, 0);
+    for (const Packet& p : packets) writer->write(p.header, p.bytes, 0);
     writer->finish({packets.size(), 0, packets.size()});
     const OracleFile file = read_back(path);
     expect_same(packets, file.records);
@@ -81,7 +82,7 @@ TEST(PcapngOutput, LibpcapReadsItAndTheFlagsDropsAndStatisticsAreThere) {
     const auto packets = sample_packets();
     auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
     for (std::size_t i = 0; i < packets.size(); ++i) {
-        writer->write(packets[i].header, packets[i].bytes, packets[i].time_ns, i == 7 ? 5 : 0);
+        writer->write(packets[i].header, packets[i].bytes, i == 7 ? 5 : 0);
     }
     writer->finish({packets.size(), 5, packets.size() + 5});
     const OracleFile file = read_back(path);
@@ -112,7 +113,7 @@ TEST(PcapngOutput, WiresharksReaderSeesEveryPacketAndItsDropCount) {
     const auto packets = sample_packets();
     auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
     for (std::size_t i = 0; i < packets.size(); ++i) {
-        writer->write(packets[i].header, packets[i].bytes, packets[i].time_ns, i % 10 == 3 ? 2 : 0);
+        writer->write(packets[i].header, packets[i].bytes, i % 10 == 3 ? 2 : 0);
     }
     writer->finish({packets.size(), 10, packets.size() + 10});
     const std::string command = "tshark -r " + path.string() +
@@ -159,8 +160,10 @@ TEST(TextOutput, OneLinePerPacketWithItsHeadersAndTheTotals) {
     h.original_length = static_cast<std::uint32_t>(udp.size());
     h.rule_id = 3;
     auto writer = monitor::open_writer(monitor::Format::Text, path, 1536);
-    writer->write(h, udp, 1'700'000'000'000'000'020ll, 0);
-    writer->write(h, std::span(udp).first(20), 1'700'000'000'000'001'000ll, 2);
+    h.timestamp_ns = 1'700'000'000'000'000'020ull;
+    writer->write(h, udp, 0);
+    h.timestamp_ns = 1'700'000'000'000'001'000ull;
+    writer->write(h, std::span(udp).first(20), 2);
     writer->finish({2, 2, 4});
     std::ifstream in(path);
     std::string a, b, c, d;
@@ -222,7 +225,7 @@ TEST(OutputErrors, AFullDiskLeavesAValidFileUpToTheLastWholePacket) {
         try {
             auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
             for (int round = 0; round < 20; ++round) {
-                for (const Packet& p : packets) writer->write(p.header, p.bytes, p.time_ns, 0);
+                for (const Packet& p : packets) writer->write(p.header, p.bytes, 0);
             }
             writer->finish({});
         } catch (const monitor::WriteError& e) {

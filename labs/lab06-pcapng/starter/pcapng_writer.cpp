@@ -101,19 +101,19 @@ PcapngWriter::PcapngWriter(const std::string& path, std::uint32_t snaplen) : fil
 // Write one Enhanced Packet Block (type kEnhancedPacket = 6) for a packet:
 //   begin_block(kEnhancedPacket); then the body, every field 32 bits
 //   little-endian (put32): the interface id (0), the timestamp's upper and
-//   lower 32 bits (a 64-bit count of nanoseconds: the IDB said if_tsresol 9),
+//   lower 32 bits (h.timestamp_ns, a 64-bit count of nanoseconds: the IDB
+//   said if_tsresol 9),
 //   the captured length (slice.size()), the original length
 //   (header.original_length), the slice itself padded to 4 bytes (put_bytes);
 //   then the options: epb_flags (code 2, 4 bytes: 1 for a received packet,
 //   2 for a transmitted one), epb_dropcount (code 4, 8 bytes: `lost_before`)
 //   only when lost_before is not 0, and the end of options (code 0, no value);
 //   end_block(). Use `le(value)` for an option's integer bytes. Remember
-//   `last_time_ns_` = time_ns for the statistics block.
+//   `last_time_ns_` = h.timestamp_ns for the statistics block.
 void PcapngWriter::write(const capture::RecordHeader& h, std::span<const std::byte> slice,
-                         std::int64_t time_ns, std::uint64_t lost_before) {
+                         std::uint64_t lost_before) {
     (void)h;
     (void)slice;
-    (void)time_ns;
     (void)lost_before;
 }
 
