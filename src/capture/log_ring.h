@@ -18,6 +18,17 @@
 // Invariants: read <= write <= read + capacity; both at record boundaries;
 // records never straddle the end of the area.
 //
+// Two copies kept for speed (chapter 7), each with its own invariant:
+//   - `cache_`, the writer's copy of the management structure: equal to it
+//     for every field but the read position, because only the writer
+//     stores those fields (`set`); the read position, which the reader moves
+//     too, is always loaded from the structure. `writer_copy_agrees` checks
+//     it, and the randomised ring test calls it after every step;
+//   - `write_offset_`, the write position modulo the capacity, kept by the
+//     reference `append` (log_ring_append.cpp) instead of a 64-bit division
+//     per record. Nothing else reads it; an `append` that divides (lab 4's
+//     starter suggests that) need not touch it.
+//
 // Paper: §3.2 problem 3. Chapter: chapters/05-packet-acquisition.rst.
 #pragma once
 
@@ -59,6 +70,17 @@ public:
     std::uint64_t field(std::uint32_t offset) const {
         return offset == control::kReadPos ? control_.load<std::uint64_t>(offset)
                                            : cache_[offset / 8];
+    }
+
+    /// True when the writer's copy of the structure equals the structure
+    /// itself for every field the writer owns (see the file comment).
+    bool writer_copy_agrees() const {
+        for (std::uint32_t off = 0; off < control::kBytes; off += 8) {
+            if (off == control::kReadPos) continue;
+            if (off == control::kMagic || off == control::kCapacity) continue;  // set once
+            if (cache_[off / 8] != control_.load<std::uint64_t>(off)) return false;
+        }
+        return true;
     }
 
 private:

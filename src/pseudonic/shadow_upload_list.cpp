@@ -100,19 +100,15 @@ std::optional<Refusal> ShadowUploadList::rearm_given_back() {
         // re-check it. A refused UPD stays disarmed, so the card stalls
         // there instead of writing somewhere it must not.
         const PhysAddr shadow = shadow_address(rearm_cursor_);
-        // The common case has a fast path: a one-fragment UPD still naming
-        // the buffer this shadow was armed with (the driver copied a small
-        // frame out and kept its buffer). That fragment passed the checks
-        // then, the partition has not moved, and the shadow still names it.
+        // The common case: the driver copied a small frame out and kept its
+        // buffer, so the UPD still names the fragment checked last time.
         const std::uint32_t address = memory_.read32(PhysAddr{e.driver_upd + kUpdFragAddr});
         const std::uint32_t length = memory_.read32(PhysAddr{e.driver_upd + kUpdFragLength});
-        const bool same =
-            e.armed_length != 0 && address == e.armed_address && length == e.armed_length;
-        if (!same) {
+        if (!names_fragment_checked_before(e, address, length)) {
             if (auto refused = copy_fragments(e.driver_upd, shadow)) return refused;
             const bool single = (length & kLastFrag) != 0;
-            e.armed_address = single ? address : 0;
-            e.armed_length = single ? length : 0;
+            e.checked_address = single ? address : 0;
+            e.checked_length = single ? length : 0;
         }
         memory_.write32(shadow + kUpdStatus, 0);
         e.state = State::Armed;

@@ -102,10 +102,22 @@ private:
         std::uint32_t driver_upd;
         State state;
         // The one fragment (address, length word) this shadow was last
-        // re-armed with, checked then; length 0: nothing remembered.
-        std::uint32_t armed_address = 0;
-        std::uint32_t armed_length = 0;
+        // armed with after passing the checks; length 0: none remembered
+        // (the UPD had several fragments, or was never re-armed).
+        std::uint32_t checked_address = 0;
+        std::uint32_t checked_length = 0;
     };
+    // The re-arm shortcut (chapters 4 and 7). Invariant that makes it safe:
+    // when the driver's UPD names, as its one fragment, exactly the pair this
+    // shadow was armed with, that pair passed the confinement checks then,
+    // the co-existing OS's partition never moves, and the shadow still holds
+    // the pair (the card writes a shadow's status and stamp, never its
+    // fragments) -- so checking and copying again would change nothing. A
+    // test re-arms through both paths and compares the shadows byte for byte.
+    static bool names_fragment_checked_before(const Entry& e, std::uint32_t address,
+                                              std::uint32_t length) {
+        return e.checked_length != 0 && address == e.checked_address && length == e.checked_length;
+    }
     twinos::machine::PhysAddr shadow_address(std::size_t i) const {
         return storage_ + i * kShadowStride;
     }

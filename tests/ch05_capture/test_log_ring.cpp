@@ -183,6 +183,7 @@ TEST(LogRing, MatchesTheReferenceModelForRandomSizesAndReaderSpeeds) {
         for (int i = 0; i < 600; ++i) {
             const std::size_t n = size(rng);
             ASSERT_TRUE(f.ring->append({}, slice_of(n, static_cast<std::uint8_t>(i))));
+            ASSERT_TRUE(f.ring->writer_copy_agrees()) << "after record " << i;
             model.append(written++, record_bytes(n));
             if (i % every == every - 1) {
                 const auto got = drain(*f.reader);
@@ -194,6 +195,7 @@ TEST(LogRing, MatchesTheReferenceModelForRandomSizesAndReaderSpeeds) {
                               slice_of(got[k].slice.size(), static_cast<std::uint8_t>(want[k])));
                 }
                 read += got.size();
+                ASSERT_TRUE(f.ring->writer_copy_agrees()) << "after a read at " << i;
             }
         }
         read += drain(*f.reader).size();
