@@ -98,17 +98,26 @@ void MonitoredRun::play_replay() {
     counted_.emplace(*options_.replay, options_.count);
     FrameSource* source = &*counted_;
     if (options_.read_ahead) source = &ahead_.emplace(*counted_);
+    link.set_replay_pace(options_.pacing.pace, options_.pacing.speed);
     link.play(*source, twin.machine().clock().now());
     // Run from arrival to arrival; the AP's reads are events in between.
-    while (link.playing() && !stop_requested()) {
-        twin.run_until(link.next_arrival());
-        if (++result_.frames_played % 65536 == 0 && options_.on_progress)
-            options_.on_progress(result_.frames_played);
+    std::uint64_t told = 0;
+    try {
+        while (link.playing() && !stop_requested()) {
+            twinos::edge::advance_replay(twin);
+            if (options_.on_progress && link.counters().to_nic >= told + 65536) {
+                told = link.counters().to_nic;
+                options_.on_progress(told);
+            }
+        }
+    } catch (const twinos::edge::ReplayError& e) {
+        result_.replay_error = e.what();  // the wire stuck: finish the file all the same
     }
+    result_.frames_played = link.counters().to_nic;
     result_.stopped = stop_requested();
     twin.run_until(twin.machine().clock().now() + milliseconds(1));  // drain the machine
     if (ahead_) ahead_->finish();  // the reader is done with the file
-    result_.replay_error = options_.replay->error();
+    if (!result_.replay_error) result_.replay_error = options_.replay->error();
 }
 // [/monitor:run-replay]
 

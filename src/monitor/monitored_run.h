@@ -35,6 +35,7 @@
 #include "twinos/edge/fig6_scenario.h"
 #include "twinos/edge/pcap_replay.h"
 #include "twinos/edge/read_ahead_source.h"
+#include "twinos/edge/replay_pacing.h"
 #include "twinos/edge/tx_recorder.h"
 
 namespace monitor {
@@ -61,6 +62,8 @@ struct MonitoredRunOptions {
     twinos::edge::PcapReplay* replay = nullptr;
     /// Frames to replay (-1: all); the scenario's count is in `scenario`.
     std::int64_t count = -1;
+    /// How the replay meets a card that cannot take a frame, and its speed.
+    twinos::edge::ReplayPacing pacing;
     /// The built-in scenario's request (when `replay` is nullptr).
     twinos::edge::Fig6Options scenario;
     /// Host speed (chapter 7): read the capture on a second thread, write

@@ -12,6 +12,7 @@
 #include "twinos/edge/counted_source.h"
 #include "twinos/edge/fig6_scenario.h"
 #include "twinos/edge/pcap_replay.h"
+#include "twinos/edge/replay_pacing.h"
 #include "twinos/edge/tx_recorder.h"
 #include "twinos/machine/config_error.h"
 #include "twinos/machine/nic_3c905.h"
@@ -26,7 +27,8 @@ void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream&
     const LinkCounters& wire = m.link().counters();
     out << "wire    frames=" << wire.to_nic << " bytes=" << wire.to_nic_bytes
         << " truncated=" << wire.truncated << " non_monotonic=" << wire.non_monotonic
-        << " sent=" << sent.frames() << " sent_bytes=" << sent.bytes() << '\n';
+        << " held=" << wire.holds << " held_ns=" << wire.held.count() << " sent=" << sent.frames()
+        << " sent_bytes=" << sent.bytes() << '\n';
     for (const DeviceAssignment& d : m.config().devices) {
         const NicCounters* card = m.nic_counters(d.name);
         if (card == nullptr) continue;
@@ -52,8 +54,13 @@ void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream&
 }
 // [/twinos:run-report]
 
-std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, os::TwinOsOptions& options,
-                                                  edge::Fig6Options& scenario) {
+std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, MachineConfig& config,
+                                                  os::TwinOsOptions& options,
+                                                  edge::Fig6Options& scenario,
+                                                  edge::ReplayPacing& pacing) {
+    config.link_bits_per_second = parse_bit_rate("--link-speed", o.link_speed);
+    pacing.pace = edge::parse_pace(o.pace);
+    pacing.speed = edge::parse_speed(o.speed);
     if (o.rx_buffer < 60 || o.rx_buffer > 8191) {
         throw std::invalid_argument("--rx-buffer: " + std::to_string(o.rx_buffer) +
                                     " is not in 60..8191 (the UPD's 13-bit length field)");
@@ -101,6 +108,16 @@ void add_run_command(CLI::App& app, RunOptions& o) {
     run->add_option("--stats-json", o.stats_json, "Write the statistics as JSON here");
     run->add_option("--rules-at", o.rules_at,
                     "At simulated TIME, switch to the rules in FILE (TIME:FILE)");
+    run->add_option("--pace", o.pace,
+                    "Replay pacing: hold (the wire waits while the card has no free UPD, as "
+                    "802.3x PAUSE) or recorded (the card drops what it cannot take)")
+        ->capture_default_str();
+    run->add_option("--speed", o.speed,
+                    "Replay speed: divide the capture's gaps by X, or max (back to back at the "
+                    "link speed)")
+        ->capture_default_str();
+    run->add_option("--link-speed", o.link_speed, "The wire's speed in bit/s, e.g. 100M or 1G")
+        ->capture_default_str();
     run->add_option("filter", o.filter, "A tcpdump filter expression");
 }
 
@@ -145,12 +162,13 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     MachineConfig config;
     std::uint32_t trace_mask = 0;
     edge::Fig6Options scenario;
+    edge::ReplayPacing pacing;
     std::unique_ptr<edge::PcapReplay> replay;
     try {
         const std::uint64_t memory = parse_size(o.memory);
         config = MachineConfig::original(memory);
         trace_mask = parse_trace_flags(o.trace);
-        replay = prepare_traffic(o, options, scenario);
+        replay = prepare_traffic(o, config, options, scenario, pacing);
     } catch (...) {
         return report_input_error(err);
     }
@@ -169,10 +187,15 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         twin.boot();
         // Let both kernels boot and the driver come up, then start the wire.
         twin.run_until(milliseconds(1));
+        twin.machine().link().set_replay_pace(pacing.pace, pacing.speed);
         twin.machine().link().play(source, twin.machine().clock().now());
         // Run from arrival to arrival; idle stretches between them cost nothing.
-        while (twin.machine().link().playing())
-            twin.run_until(twin.machine().link().next_arrival());
+        try {
+            while (twin.machine().link().playing()) edge::advance_replay(twin);
+        } catch (const edge::ReplayError& e) {
+            err << "twinos run: error: " << e.what() << '\n';
+            status = 1;
+        }
         twin.run_until(twin.machine().clock().now() + milliseconds(1));  // drain
         if (replay->error()) {
             err << "twinos run: error: " << *replay->error() << '\n';

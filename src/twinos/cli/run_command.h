@@ -32,7 +32,11 @@ class TxRecorder;
 class PcapReplay;
 class Fig6Scenario;
 struct Fig6Options;
+struct ReplayPacing;
 }  // namespace twinos::edge
+namespace twinos::machine {
+struct MachineConfig;
+}
 namespace pseudonic {
 class PseudoNic;
 }
@@ -56,6 +60,9 @@ struct RunOptions {
     std::string log_area = "16M";       ///< `--log-area SIZE`.
     std::string poll_interval = "1ms";  ///< `--poll-interval`.
     std::string stats_json;             ///< `--stats-json FILE`.
+    std::string pace = "hold";          ///< `--pace hold|recorded`: a replay's pacing.
+    std::string speed = "1";            ///< `--speed X|max`: a replay's speed.
+    std::string link_speed = "100M";    ///< `--link-speed`: the wire's bit rate.
     std::vector<std::string> filter;    ///< The trailing filter expression, word by word.
     std::vector<std::string> rules_at;  ///< `--rules-at TIME:FILE`: change the rules then.
 };
@@ -66,15 +73,17 @@ void add_run_command(CLI::App& app, RunOptions& options);
 /// Run `twinos run`. @return 0 done, 1 runtime error, 2 usage or input error.
 int run_run(const RunOptions& options, std::ostream& out, std::ostream& err);
 
-/// The traffic both modes share: the driver's buffer size, the scenario's
-/// sizes and count, or the capture to replay (which makes the co-existing
-/// OS promiscuous).
+/// The traffic both modes share: the wire's speed, the driver's buffer
+/// size, the scenario's sizes and count, or the capture to replay (which
+/// makes the co-existing OS promiscuous) and its pacing.
 /// @throws std::invalid_argument for a bad option.
 /// @throws edge::ReplayError for a capture that cannot be replayed.
 /// @return the opened replay, or nullptr for the built-in scenario.
 std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& options,
+                                                  machine::MachineConfig& config,
                                                   os::TwinOsOptions& twin_options,
-                                                  edge::Fig6Options& scenario);
+                                                  edge::Fig6Options& scenario,
+                                                  edge::ReplayPacing& pacing);
 /// Report the exception in flight, when it is bad input -- a wrong option,
 /// a rule file that does not parse, a capture that cannot be replayed -- as
 /// `twinos run: error: ...` on `err`. Call it only inside a `catch` block;

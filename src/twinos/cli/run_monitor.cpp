@@ -58,7 +58,7 @@ monitor::MonitoredRunOptions monitored_options(const RunOptions& o,
         r.rule_changes.push_back({parse_duration(spec.substr(0, colon)),
                                   monitor::read_rule_file(spec.substr(colon + 1))});
     }
-    replay = prepare_traffic(o, r.twin, r.scenario);
+    replay = prepare_traffic(o, r.machine, r.twin, r.scenario, r.pacing);
     r.replay = replay.get();
     r.count = o.count;
     // Host speed only (chapter 7): neither changes a simulated event or a byte.

@@ -144,4 +144,21 @@ std::vector<std::uint32_t> parse_frame_sizes(std::string_view option, std::strin
     return sizes;
 }
 
+std::uint64_t parse_bit_rate(std::string_view option, std::string_view text) {
+    std::uint64_t v = 0;
+    auto [p, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+    std::uint64_t scale = 1;
+    const std::string_view unit = text.substr(static_cast<std::size_t>(p - text.data()));
+    if (unit == "k" || unit == "K") scale = 1'000;
+    if (unit == "M") scale = 1'000'000;
+    if (unit == "G") scale = 1'000'000'000;
+    const bool unit_ok = unit.empty() || scale != 1;
+    if (ec != std::errc() || !unit_ok || v == 0 || v > 100'000'000'000ull / scale) {
+        throw std::invalid_argument(std::string(option) + ": '" + std::string(text) +
+                                    "' is not a link speed such as 100M or 1G (bit/s, at most "
+                                    "100G)");
+    }
+    return v * scale;
+}
+
 }  // namespace twinos::cli

@@ -35,4 +35,9 @@ machine::Partition parse_partition(std::string_view text, machine::OsId owner);
 /// @throws std::invalid_argument naming the option and the column that is wrong.
 std::vector<std::uint32_t> parse_frame_sizes(std::string_view option, std::string_view text);
 
+/// Parse a link speed in bit/s such as `100M`, `1G`, `10000000` (k, M, G
+/// are powers of 1000, as for network rates).
+/// @throws std::invalid_argument naming the option and what is wrong.
+std::uint64_t parse_bit_rate(std::string_view option, std::string_view text);
+
 }  // namespace twinos::cli

@@ -68,6 +68,8 @@ protected:
     void trace(TraceFlag flag, const std::string& text);
     /// Physical memory, for DMA.
     PhysicalMemory& memory() { return memory_; }
+    /// Physical memory, for a DMA read that changes nothing.
+    const PhysicalMemory& memory() const { return memory_; }
 
 private:
     // Device — state

@@ -29,27 +29,55 @@ void Link::schedule_pending() {
         source_ = nullptr;  // end of the replay (or an error the source keeps)
         return;
     }
-    if (!have_epoch_) {
+    const bool first = !have_epoch_;
+    if (first) {
         epoch_ns_ = timestamp_ns;
         have_epoch_ = true;
     }
-    Ticks at = start_ + Ticks{timestamp_ns - epoch_ns_};
+    Ticks at = first ? start_ : replay_time(timestamp_ns, pending_.bytes.size());
     // Time on the machine never runs backwards: a frame stamped earlier than
-    // the one before it arrives right behind it.
-    if (at < last_arrival_) {
-        ++counters_.non_monotonic;
-        at = last_arrival_;
-    }
-    at = later_of(at, clock_.now());
+    // the one before it arrives right behind it (and so does one whose time
+    // passed while the wire was held).
+    if (!first && timestamp_ns < previous_time_ns_) ++counters_.non_monotonic;
+    previous_time_ns_ = timestamp_ns;
+    at = later_of(later_of(at, last_arrival_), clock_.now());
     last_arrival_ = at;
     pending_at_ = at;
     pending_time_ns_ = timestamp_ns;  // kept exactly, even when it went backwards
-    clock_.schedule(ScheduleKey{}, at, "link:replay", [this] {
-        deliver(pending_.bytes, pending_.original_length, pending_time_ns_);
-        schedule_pending();  // pull the next frame only now
-    });
+    clock_.schedule(ScheduleKey{}, at, "link:replay", [this] { arrive_pending(); });
+}
+
+void Link::arrive_pending() {
+    // 802.3x: a NIC that cannot take the frame has paused the wire; the
+    // frame waits until the NIC says it can (`resume`).
+    if (pace_ == ReplayPace::Hold && nic_ != nullptr && nic_->needs_pause()) {
+        held_ = true;
+        held_since_ = clock_.now();
+        ++counters_.holds;
+        return;
+    }
+    deliver(pending_.bytes, pending_.original_length, pending_time_ns_);
+    schedule_pending();  // pull the next frame only now
 }
 // [/twinos:link-pull]
+
+Ticks Link::replay_time(std::int64_t timestamp_ns, std::size_t bytes) const {
+    // Back to back: the frame takes the wire right after the one before it.
+    if (speed_ == kReplaySpeedMax) return last_arrival_ + wire_time(bytes);
+    const std::int64_t gap = timestamp_ns - epoch_ns_;
+    if (speed_ == 1.0) return start_ + Ticks{gap};
+    return start_ + Ticks{static_cast<std::int64_t>(static_cast<long double>(gap) / speed_)};
+}
+
+void Link::resume() {
+    if (!held_) return;
+    held_ = false;
+    counters_.held += clock_.now() - held_since_;
+    // A frame held behind the pause arrives now, and the replay goes on.
+    last_arrival_ = later_of(last_arrival_, clock_.now());
+    pending_at_ = clock_.now();
+    clock_.schedule(ScheduleKey{}, clock_.now(), "link:resume", [this] { arrive_pending(); });
+}
 
 void Link::inject(Ticks at, WireFrame frame) {
     at = later_of(at, clock_.now());

@@ -14,7 +14,10 @@
 //
 // Interface:
 //   - `attach_nic(endpoint)`, `add_sink(sink)`;
-//   - `play(source, start)`: frames arrive at start + (their time - the first's);
+//   - `play(source, start)`: frames arrive at start + (their time - the
+//     first's), scaled by the replay's speed, or back to back at line rate;
+//   - `set_replay_pace(pace, speed)`: hold the wire while the NIC asks for a
+//     pause (802.3x, the default) or keep the recorded times come what may;
 //   - `inject(at, frame)`: one frame from a reactive host (the scenario server);
 //   - `transmit(bytes)`: the NIC sends; `wire_time(bytes)`: 100 Mbit/s timing.
 // Invariant: arrivals never go back in time; a source timestamp earlier than
@@ -65,6 +68,10 @@ public:
 class LinkEndpoint {
 public:
     virtual ~LinkEndpoint() = default;
+    /// True while the NIC could not take a frame straight into host memory
+    /// (802.3x flow control: it would send PAUSE). A held replay waits for
+    /// `Link::resume`.
+    virtual bool needs_pause() const { return false; }
     /// A frame has fully arrived from the wire, at wall-clock time
     /// `wire_time_ns` (ns since the epoch; see `Link::wall_time`).
     /// `original_length` is the frame's length where it was captured, for a
@@ -81,7 +88,18 @@ struct LinkCounters {
     std::uint64_t from_nic_bytes = 0;  ///< Their bytes.
     std::uint64_t truncated = 0;       ///< Frames whose captured length < original length.
     std::uint64_t non_monotonic = 0;   ///< Source timestamps earlier than the previous one.
+    std::uint64_t holds = 0;           ///< Times a replay's frame waited for the NIC (PAUSE).
+    Ticks held = Ticks{0};             ///< How long the wire was held in all.
 };
+
+/// How a replay meets a NIC that cannot take a frame.
+enum class ReplayPace : std::uint8_t {
+    Hold,      ///< The wire waits (802.3x PAUSE): every frame reaches the NIC.
+    Recorded,  ///< Recorded times whatever happens: the NIC drops what it cannot take.
+};
+
+/// A replay's speed: `Max` sends back to back at the link's rate.
+inline constexpr double kReplaySpeedMax = 0.0;
 
 /// A 100 Mbit/s Ethernet link with one NIC on the machine's side.
 class Link {
@@ -103,8 +121,22 @@ public:
     /// Replay `source`: its first frame arrives at `start`, every later one
     /// at `start` plus its distance from the first.
     void play(FrameSource& source, Ticks start);
+    /// How the next replay is paced (default: recorded times, speed 1):
+    /// `pace`, and its gaps divided by `speed`
+    /// (2: twice as fast; `kReplaySpeedMax`: back to back, never closer than
+    /// each frame's own wire time). @pre speed >= 0.
+    void set_replay_pace(ReplayPace pace, double speed) {
+        pace_ = pace;
+        speed_ = speed;
+    }
     /// True while a replay has frames still to arrive.
     bool playing() const { return source_ != nullptr; }
+    /// True while a replayed frame waits for the NIC to take it.
+    bool held() const { return held_; }
+    /// Since when the wire is held (valid while `held()`).
+    Ticks held_since() const { return held_since_; }
+    /// The NIC can take frames again: a held frame arrives now.
+    void resume();
     /// When the next replayed frame arrives (valid while `playing()`).
     Ticks next_arrival() const { return pending_at_; }
 
@@ -140,6 +172,8 @@ public:
 private:
     // Link — state
     void schedule_pending();
+    void arrive_pending();
+    Ticks replay_time(std::int64_t timestamp_ns, std::size_t bytes) const;
     void deliver(std::span<const std::byte> bytes, std::uint32_t original_length,
                  std::int64_t wire_time_ns);
 
@@ -149,13 +183,18 @@ private:
     LinkEndpoint* nic_ = nullptr;
     std::vector<FrameSink*> sinks_;
     FrameSource* source_ = nullptr;
-    WireFrame pending_;                 // the one frame pulled ahead from the source
-    std::int64_t pending_time_ns_ = 0;  // its own timestamp
+    WireFrame pending_;                  // the one frame pulled ahead from the source
+    std::int64_t pending_time_ns_ = 0;   // its own timestamp
+    std::int64_t previous_time_ns_ = 0;  // the timestamp of the frame before it
     Ticks pending_at_{0};
     Ticks start_{0};
     std::int64_t epoch_ns_ = 0;
     bool have_epoch_ = false;
     Ticks last_arrival_{0};
+    ReplayPace pace_ = ReplayPace::Recorded;  // `twinos run -r` holds by default
+    double speed_ = 1.0;
+    bool held_ = false;
+    Ticks held_since_{0};
     LinkCounters counters_;
 };
 

@@ -69,6 +69,10 @@ public:
     void port_out(Port port, IoWidth width, std::uint32_t value) override;
     void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
                            std::uint32_t original_length) override;
+    /// 802.3x flow control, modelled: true while a frame arriving now could
+    /// not go straight into host memory -- the FIFO holds frames, the upload
+    /// engine is stalled or has no list, or the next UPD is still the host's.
+    bool needs_pause() const override;
 
     /// What the card has done.
     const NicCounters& counters() const { return counters_; }

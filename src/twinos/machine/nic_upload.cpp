@@ -41,6 +41,19 @@ void Nic3c905::try_upload() {
         rx_fifo_bytes_ -= rx_fifo_.front().bytes.size();
         rx_fifo_.pop_front();
     }
+    // The host gave descriptors back: end the pause, if the wire is held.
+    if (link_.held() && !needs_pause()) link_.resume();
+}
+
+bool Nic3c905::needs_pause() const {
+    if (!rx_enabled_) return false;  // dropped and counted as disabled: no pause helps
+    if (!rx_fifo_.empty() || upload_stalled() || up_list_ptr_ == 0) return true;
+    // The card looks ahead at the next UPD, as the chip prefetches it.
+    try {
+        return (memory().read32(PhysAddr{up_list_ptr_} + kUpdStatus) & kUpdComplete) != 0;
+    } catch (const BusError&) {
+        return false;  // the upload will fail and say so (host error)
+    }
 }
 
 // [twinos:nic-upload]
