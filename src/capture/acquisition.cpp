@@ -24,6 +24,7 @@ Acquisition::Acquisition(twinos::os::Kernel& host, Machine& machine, pseudonic::
     // before the driver is told -- afterwards the buffer may be reused.
     pnic.set_receive_observer([this](const pseudonic::UploadedFrame& frame) {
         if (frame.status & el3::kUpdError) {
+            ++stats_.seen_rx;
             ++stats_.skipped_errored;  // the driver drops it; so do we
             return;
         }
@@ -102,7 +103,10 @@ void Acquisition::on_frame(Direction direction,
                            std::uint32_t length, std::uint32_t original_length,
                            std::int64_t wire_time_ns) {
     ++(direction == Direction::Rx ? stats_.seen_rx : stats_.seen_tx);
-    if (!ring_) return;
+    if (!ring_) {
+        ++stats_.inactive;
+        return;
+    }
     // The packet where it lies: in the co-existing OS's buffer. Only a
     // frame spread over several fragments has to be gathered first.
     std::span<const std::byte> packet;
@@ -129,6 +133,7 @@ void Acquisition::on_frame(Direction direction,
     }
     stats_.bpf_instructions += instructions;
     Ticks cost = machine_.cpu().costs().bpf_instruction * static_cast<std::int64_t>(instructions);
+    if (rule == nullptr) ++stats_.not_matched;
     if (rule != nullptr) {
         ++stats_.matched;
         ring_->count_match();

@@ -39,9 +39,11 @@ namespace capture {
 
 /// What the acquisition part has done.
 struct AcquisitionStats {
-    std::uint64_t seen_rx = 0;              ///< Received frames looked at.
+    std::uint64_t seen_rx = 0;              ///< Received frames looked at (errored too).
     std::uint64_t seen_tx = 0;              ///< Transmitted frames looked at.
     std::uint64_t skipped_errored = 0;      ///< Received with an error (not delivered): not judged.
+    std::uint64_t inactive = 0;             ///< Seen while no monitor was attached: not judged.
+    std::uint64_t not_matched = 0;          ///< Judged, and no rule took them.
     std::uint64_t matched = 0;              ///< Frames a rule accepted.
     std::uint64_t logged = 0;               ///< Records written into the ring.
     std::uint64_t bpf_instructions = 0;     ///< Filter instructions executed.

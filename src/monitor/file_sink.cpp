@@ -12,10 +12,11 @@
 
 namespace monitor {
 
-FileSink::FileSink(const std::string& path) : path_(path) {
+FileSink::FileSink(const std::string& path) : path_(path == "-" ? "stdout" : path) {
     // Plain file descriptor writes: nothing sits in a library buffer that a
     // later close could still push out after the file was cut back.
-    fd_ = ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    // `-` is standard output (a pipe, usually: it cannot be cut back).
+    fd_ = path == "-" ? ::dup(1) : ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd_ < 0) throw WriteError(path + ": cannot create: " + std::strerror(errno));
     buffer_.reserve(kBuffer + 2048);
 }

@@ -42,6 +42,9 @@ struct CaptureTotals {
     std::uint64_t captured = 0;  ///< Packets written.
     std::uint64_t lost = 0;      ///< Records lost to overwrite before they were read.
     std::uint64_t matched = 0;   ///< Packets a rule accepted.
+    std::uint64_t too_big = 0;   ///< Records larger than the whole log area, never written.
+    std::uint64_t interface_received = 0;  ///< Frames the wire brought to the card.
+    std::uint64_t interface_dropped = 0;   ///< Of those, lost before the co-existing OS saw them.
 };
 
 /// One output file.

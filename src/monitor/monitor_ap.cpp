@@ -97,6 +97,7 @@ std::uint64_t MonitorAp::poll() {
             const std::uint64_t lost_now = reader_->lost() - lost_written_;
             lost_written_ = reader_->lost();
             writer_->write(h, slice, lost_now);
+            ++written_;
             cost += costs.copy(slice.size());
         });
     kernel_->charge_process(cost);
@@ -105,13 +106,17 @@ std::uint64_t MonitorAp::poll() {
 // [/monitor:poll]
 
 // [monitor:stop]
-CaptureTotals MonitorAp::stop() {
+CaptureTotals MonitorAp::stop(const CaptureTotals& interface) {
     poll();  // §3.3 step 4: a last read ...
     const std::uint64_t matched = reader_->field(capture::control::kPacketsMatched);
     // ... then give back what start-up changed: the kernel restores the
     // receive-processing address space exactly.
     syscall(Acquisition::kSysStop, {});
-    const CaptureTotals totals{reader_->read(), reader_->lost(), matched};
+    CaptureTotals totals = interface;
+    totals.captured = reader_->read();
+    totals.lost = reader_->lost();
+    totals.matched = matched;
+    totals.too_big = reader_->field(capture::control::kTooBig);
     writer_->finish(totals);
     writer_.reset();
     return totals;

@@ -87,9 +87,11 @@ public:
                reader_->field(capture::control::kWritePos);
     }
 
-    /// §3.3 step 4: a last read, the stop system call, and the file finished.
+    /// §3.3 step 4: a last read, the stop system call, and the file finished
+    /// with the totals -- `interface` gives what the interface received and
+    /// dropped (the operator's view of the card, for pcapng's statistics).
     /// @pre the preceding OS runs. @return the totals written.
-    CaptureTotals stop();
+    CaptureTotals stop(const CaptureTotals& interface = {});
 
     /// True between start and stop.
     bool running() const { return writer_ != nullptr; }
@@ -99,6 +101,10 @@ public:
     std::uint64_t captured() const { return reader_ ? reader_->read() : 0; }
     /// Polls made so far.
     std::uint64_t polls() const { return polls_; }
+    /// Records handed to the log writer so far.
+    std::uint64_t written() const { return written_; }
+    /// A field of the log area's management structure (record_format.h).
+    std::uint64_t log_field(std::uint32_t offset) const { return reader_->field(offset); }
 
 private:
     std::int64_t syscall(std::uint32_t nr, std::vector<std::uint64_t> args);
@@ -110,6 +116,7 @@ private:
     std::unique_ptr<capture::LogReader> reader_;
     std::unique_ptr<LogWriter> writer_;
     std::uint64_t polls_ = 0;
+    std::uint64_t written_ = 0;
     std::uint64_t lost_written_ = 0;  // losses already reported in the output
 };
 

@@ -134,7 +134,12 @@ void MonitoredRun::stop_in_preceding() {
     twinos::os::TwinOs& twin = this->twin();
     const Ticks now = twin.machine().clock().now();
     twin.run_in(OsId::Preceding, now, "monitor:stop", [this] {
-        result_.totals = ap_.stop();
+        // The interface's counts for the file's statistics, as of now.
+        const twinos::edge::LossLedger wire = twinos::edge::receive_ledger(this->twin());
+        CaptureTotals interface;
+        interface.interface_received = wire.stages().front().in;
+        interface.interface_dropped = wire.stages().front().lost();
+        result_.totals = ap_.stop(interface);
         finished_ = true;
     });
     const Ticks limit = now + twin.machine().time_sharing().quantum() * 3;
@@ -145,6 +150,43 @@ void MonitoredRun::stop_in_preceding() {
     }
 }
 // [/monitor:run-stop]
+
+// [monitor:run-ledger]
+twinos::edge::LossLedger MonitoredRun::ledger() {
+    using twinos::edge::LedgerStage;
+    const pseudonic::PseudoNic& pnic = *system_.pseudo_nic();
+    twinos::edge::LossLedger ledger = twinos::edge::receive_ledger(
+        twin(), static_cast<std::int64_t>(pnic.counters().frames_published));
+    // The monitor's branch: what step (A) showed the acquisition part, from
+    // the acquisition part's own counts ...
+    const capture::AcquisitionStats& a = system_.acquisition()->stats();
+    ledger.add({"rules",
+                "card -> rules",
+                a.seen_rx + a.seen_tx,
+                a.matched,
+                {{"errored", "completed with an error, not judged", a.skipped_errored, false, ""},
+                 {"not_selected", "no rule took it", a.not_matched, false, ""},
+                 {"monitor_off", "before the monitor started or after it stopped", a.inactive, true,
+                  ""}}});
+    // ... then the log area's, from the management structure the AP reads ...
+    const std::uint64_t ring_matched = ap_.log_field(capture::control::kPacketsMatched);
+    const std::uint64_t overwritten = ap_.log_field(capture::control::kRecordsOverwritten);
+    ledger.expect_equal("frames matched: acquisition part vs log area", a.matched, ring_matched);
+    ledger.expect_equal("records overwritten: log area vs the AP's sequence gaps", overwritten,
+                        ap_.lost());
+    ledger.add({"ring",
+                "rules -> log area",
+                ring_matched,
+                ap_.captured(),
+                {{"overwritten", "overwritten before the AP read it", overwritten, true,
+                  "a larger --log-area or a shorter --poll-interval"},
+                 {"too_big", "larger than the whole log area",
+                  ap_.log_field(capture::control::kTooBig), true, "a larger --log-area"}}});
+    // ... and the AP's own count of what it handed to the file.
+    ledger.add({"file", "log area -> file", ap_.captured(), ap_.written(), {}});
+    return ledger;
+}
+// [/monitor:run-ledger]
 
 MonitoredRunResult MonitoredRun::run() {
     if (options_.replay) {

@@ -16,6 +16,7 @@
 //   - `MonitoredRun(options)`: build everything, check the rules against
 //     the output format (nothing is created yet);
 //   - `run()`: boot, play, drain, stop; the totals;
+//   - `ledger()`: where every frame went, from the wire to the file;
 //   - `twin()`, `system()`, `ap()`, `scenario()`, `sent()`: what ran.
 // Invariant: no poll runs after step 4; every record read is written.
 //
@@ -33,6 +34,7 @@
 #include "monitor/monitor_ap.h"
 #include "twinos/edge/counted_source.h"
 #include "twinos/edge/fig6_scenario.h"
+#include "twinos/edge/loss_ledger.h"
 #include "twinos/edge/pcap_replay.h"
 #include "twinos/edge/read_ahead_source.h"
 #include "twinos/edge/replay_pacing.h"
@@ -120,6 +122,8 @@ public:
     const twinos::edge::Fig6Scenario* scenario() const { return scenario_ ? &*scenario_ : nullptr; }
     /// What the co-existing OS transmitted.
     const twinos::edge::TxRecorder& sent() const { return sent_; }
+    /// Where every frame went, from the wire to the file (after `run`).
+    twinos::edge::LossLedger ledger();
 
 private:
     void start_in_preceding(twinos::os::Kernel& preceding);

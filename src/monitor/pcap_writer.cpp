@@ -8,12 +8,16 @@
 #include <cstdio>
 #include <cstring>
 
+#include <unistd.h>
+
 namespace monitor {
 
-PcapWriter::PcapWriter(const std::string& path, std::uint32_t snaplen) : path_(path) {
+PcapWriter::PcapWriter(const std::string& path, std::uint32_t snaplen)
+    : path_(path == "-" ? "stdout" : path) {
     dead_ = pcap_open_dead_with_tstamp_precision(DLT_EN10MB, static_cast<int>(snaplen),
                                                  PCAP_TSTAMP_PRECISION_NANO);
-    std::FILE* file = std::fopen(path.c_str(), "wb");
+    // `-` is standard output, on a stream of its own.
+    std::FILE* file = path == "-" ? fdopen(::dup(1), "wb") : std::fopen(path.c_str(), "wb");
     if (file != nullptr) {
         buffer_.resize(256 * 1024);
         std::setvbuf(file, buffer_.data(), _IOFBF, buffer_.size());

@@ -16,6 +16,8 @@ constexpr std::uint16_t kIfTsresol = 9;
 constexpr std::uint16_t kEpbFlags = 2;
 constexpr std::uint16_t kEpbDropCount = 4;
 constexpr std::uint16_t kIsbEndTime = 3;
+constexpr std::uint16_t kIsbIfRecv = 4;
+constexpr std::uint16_t kIsbIfDrop = 5;
 constexpr std::uint16_t kIsbFilterAccept = 6;
 constexpr std::uint16_t kIsbOsDrop = 7;
 constexpr std::uint16_t kLinktypeEthernet = 1;
@@ -112,10 +114,14 @@ void PcapngWriter::finish(const CaptureTotals& totals) {
     put32(0);
     put32(static_cast<std::uint32_t>(static_cast<std::uint64_t>(last_time_ns_) >> 32));
     put32(static_cast<std::uint32_t>(last_time_ns_));
+    // A pcapng timestamp option is two 32-bit words, high first (as in the EPB).
     const auto end = static_cast<std::uint64_t>(last_time_ns_);
-    option(kIsbEndTime, le(end));
+    const std::uint64_t end_words = (end >> 32) | (end << 32);
+    option(kIsbEndTime, le(end_words));
+    option(kIsbIfRecv, le(totals.interface_received));
+    option(kIsbIfDrop, le(totals.interface_dropped));
     option(kIsbFilterAccept, le(totals.matched));
-    option(kIsbOsDrop, le(totals.lost));  // records lost to overwrite
+    option(kIsbOsDrop, le(totals.lost + totals.too_big));  // lost in the log area
     option(kEndOfOptions, {});
     end_block();
     file_.close();

@@ -107,6 +107,36 @@ TEST(PcapngOutput, LibpcapReadsItAndTheFlagsDropsAndStatisticsAreThere) {
     fs::remove(path);
 }
 
+TEST(PcapngOutput, TheStatisticsBlockCarriesTheRunsCountsAndTheEndTimeHighWordFirst) {
+    const fs::path path = temp_file("stats.pcapng");
+    const auto packets = sample_packets();
+    auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
+    for (const Packet& p : packets) writer->write(p.header, p.bytes, 0);
+    monitor::CaptureTotals totals;
+    totals.captured = packets.size();
+    totals.lost = 3;
+    totals.too_big = 2;
+    totals.matched = packets.size() + 5;
+    totals.interface_received = 900;
+    totals.interface_dropped = 40;
+    writer->finish(totals);
+    const auto all = blocks(path);
+    ASSERT_GE(all.size(), 3u) << "no statistics block";
+    const auto& [isb, body] = all.back();
+    ASSERT_EQ(isb, monitor::PcapngWriter::kInterfaceStatistics);
+    EXPECT_EQ(option(body, 12, 4), 900u);                // isb_ifrecv
+    EXPECT_EQ(option(body, 12, 5), 40u);                 // isb_ifdrop
+    EXPECT_EQ(option(body, 12, 6), packets.size() + 5);  // isb_filteraccept
+    EXPECT_EQ(option(body, 12, 7), 5u);                  // isb_osdrop: overwritten + too big
+    // isb_endtime: the last packet's time as two 32-bit words, upper first.
+    const auto end = static_cast<std::uint64_t>(packets.back().time_ns);
+    const auto words = option(body, 12, 3);
+    ASSERT_TRUE(words.has_value());
+    EXPECT_EQ(*words & 0xffffffffu, end >> 32) << "upper word first";
+    EXPECT_EQ(*words >> 32, end & 0xffffffffu);
+    fs::remove(path);
+}
+
 TEST(PcapngOutput, WiresharksReaderSeesEveryPacketAndItsDropCount) {
     ASSERT_TRUE(fs::exists("/usr/bin/tshark")) << "scripts/install-deps.sh installs tshark";
     const fs::path path = temp_file("t.pcapng"), fields = temp_file("t.txt");

@@ -27,6 +27,8 @@ constexpr std::uint16_t kIfTsresol = 9;
 constexpr std::uint16_t kEpbFlags = 2;
 constexpr std::uint16_t kEpbDropCount = 4;
 constexpr std::uint16_t kIsbEndTime = 3;
+constexpr std::uint16_t kIsbIfRecv = 4;
+constexpr std::uint16_t kIsbIfDrop = 5;
 constexpr std::uint16_t kIsbFilterAccept = 6;
 constexpr std::uint16_t kIsbOsDrop = 7;
 constexpr std::uint16_t kLinktypeEthernet = 1;
@@ -122,9 +124,13 @@ void PcapngWriter::write(const capture::RecordHeader& h, std::span<const std::by
 // Finish the file with one Interface Statistics Block (type
 // kInterfaceStatistics = 5): the interface id (0), the timestamp (upper and
 // lower 32 bits of last_time_ns_), then the options isb_endtime (code 3, 8
-// bytes: last_time_ns_), isb_filteraccept (code 6, 8 bytes: totals.matched),
-// isb_osdrop (code 7, 8 bytes: totals.lost, the records lost to overwrite)
-// and the end of options; end_block(). Then close the file (file_.close()).
+// bytes: last_time_ns_ as a pcapng timestamp -- two 32-bit words, the upper
+// one first, each little-endian, as in the EPB), isb_ifrecv (code 4, 8
+// bytes: totals.interface_received), isb_ifdrop (code 5, 8 bytes:
+// totals.interface_dropped), isb_filteraccept (code 6, 8 bytes:
+// totals.matched), isb_osdrop (code 7, 8 bytes: totals.lost +
+// totals.too_big, the records lost in the log area) and the end of options;
+// end_block(). Then close the file (file_.close()).
 void PcapngWriter::finish(const CaptureTotals& totals) { (void)totals; }
 
 }  // namespace monitor

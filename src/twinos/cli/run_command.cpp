@@ -3,6 +3,7 @@
 #include "twinos/cli/run_command.h"
 
 #include <CLI/CLI.hpp>
+#include <cstdlib>
 #include <memory>
 #include <optional>
 
@@ -11,6 +12,7 @@
 #include "twinos/cli/units.h"
 #include "twinos/edge/counted_source.h"
 #include "twinos/edge/fig6_scenario.h"
+#include "twinos/edge/loss_ledger.h"
 #include "twinos/edge/pcap_replay.h"
 #include "twinos/edge/replay_pacing.h"
 #include "twinos/edge/tx_recorder.h"
@@ -141,6 +143,43 @@ void report_pseudo_nic_counters(const pseudonic::PseudoNic& p, std::ostream& out
     }
 }
 
+// [twinos:report-ledger]
+int report_ledger(const edge::LossLedger& given, bool monitored, std::ostream& out,
+                  std::ostream& err) {
+    edge::LossLedger ledger = given;
+    if (const char* skew = std::getenv("TWINOS_TEST_LEDGER_SKEW")) {
+        ledger.expect_equal("test hook TWINOS_TEST_LEDGER_SKEW", 0,
+                            std::strtoull(skew, nullptr, 10));
+    }
+    out << ledger.table();
+    for (const edge::LedgerStage& s : ledger.stages()) {
+        for (const edge::LedgerItem& i : s.away) {
+            if (!i.lost || i.frames == 0) continue;
+            err << "twinos run: warning: " << i.frames << " frames lost at " << s.name << ": "
+                << i.why << (i.avoid.empty() ? "" : " (" + i.avoid + " avoids it)") << '\n';
+        }
+    }
+    if (monitored) {
+        // tcpdump's closing lines, with the counts they mean here (chapter 6).
+        auto count = [&](const char* stage) {
+            const edge::LedgerStage* s = ledger.stage(stage);
+            return s ? s->lost() : 0;
+        };
+        const edge::LedgerStage* file = ledger.stage("file");
+        const edge::LedgerStage* ring = ledger.stage("ring");
+        err << (file ? file->out : 0) << " packets captured\n"
+            << (ring ? ring->in : 0) << " packets received by filter\n"
+            << count("ring") << " packets dropped by kernel\n"
+            << count("wire") + count("driver") << " packets dropped by interface\n";
+    }
+    const std::vector<std::string> problems = ledger.problems();
+    for (const std::string& p : problems) {
+        err << "twinos run: error: the loss ledger does not add up (a bug): " << p << '\n';
+    }
+    return problems.empty() ? 0 : 1;
+}
+// [/twinos:report-ledger]
+
 int report_input_error(std::ostream& err) {
     try {
         throw;
@@ -214,7 +253,8 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     twin.machine().trace().echo_to(nullptr);
     report_layers(twin, sent, out);
     out << "halt\n" << twin.machine().halt().format();
-    return status;
+    const int ledger = report_ledger(edge::receive_ledger(twin), false, out, err);
+    return status != 0 ? status : ledger;
 }
 
 }  // namespace twinos::cli

@@ -33,6 +33,7 @@ class PcapReplay;
 class Fig6Scenario;
 struct Fig6Options;
 struct ReplayPacing;
+class LossLedger;
 }  // namespace twinos::edge
 namespace twinos::machine {
 struct MachineConfig;
@@ -97,6 +98,16 @@ void report_client(const edge::Fig6Scenario& scenario, std::uint32_t requested, 
 void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out);
 /// Print the pseudo NIC's counters and security events.
 void report_pseudo_nic_counters(const pseudonic::PseudoNic& p, std::ostream& out);
+
+/// Print where every frame went: the ledger's table on `out`, a warning on
+/// `err` for each loss (saying which option avoids it) and, for a monitored
+/// run, tcpdump's closing lines on `err`. A ledger that does not add up is a
+/// bug: say so with the numbers. (The environment variable
+/// TWINOS_TEST_LEDGER_SKEW=N injects a mismatch of N, for the test that
+/// proves the check is live.)
+/// @return 0, or 1 when the ledger does not add up.
+int report_ledger(const edge::LossLedger& ledger, bool monitored, std::ostream& out,
+                  std::ostream& err);
 
 /// The full monitor (run_monitor.cpp). @return as `run_run`.
 int run_monitored(const RunOptions& options, std::ostream& out, std::ostream& err);

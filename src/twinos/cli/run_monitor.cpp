@@ -12,6 +12,7 @@
 #include "monitor/monitored_run.h"
 #include "twinos/cli/run_command.h"
 #include "twinos/cli/units.h"
+#include "twinos/edge/loss_ledger.h"
 #include "twinos/eval/throughput_model.h"
 
 namespace twinos::cli {
@@ -90,15 +91,19 @@ void report_run(monitor::MonitoredRun& run, const monitor::MonitoredRunResult& r
 }
 
 void write_stats_json(const std::string& path, const monitor::MonitoredRunResult& r,
-                      monitor::MonitoredRun& run) {
+                      monitor::MonitoredRun& run, const edge::LossLedger& ledger) {
     const pseudonic::PseudoNic& p = *run.system().pseudo_nic();
+    const LinkCounters& wire = run.twin().machine().link().counters();
     std::ofstream out(path);
-    out << "{\n  \"wire_frames\": " << run.twin().machine().link().counters().to_nic
-        << ",\n  \"matched\": " << r.totals.matched << ",\n  \"captured\": " << r.totals.captured
-        << ",\n  \"lost\": " << r.totals.lost << ",\n  \"polls\": " << r.polls
-        << ",\n  \"traps\": " << p.counters().traps
+    out << "{\n  \"wire_frames\": " << wire.to_nic << ",\n  \"matched\": " << r.totals.matched
+        << ",\n  \"captured\": " << r.totals.captured << ",\n  \"lost\": " << r.totals.lost
+        << ",\n  \"polls\": " << r.polls << ",\n  \"traps\": " << p.counters().traps
         << ",\n  \"interrupts\": " << p.counters().rx_interrupts
-        << ",\n  \"security_events\": " << p.security().total() << "\n}\n";
+        << ",\n  \"security_events\": " << p.security().total()
+        << ",\n  \"wire_held\": " << wire.holds << ",\n  \"wire_held_ns\": " << wire.held.count()
+        << ",\n  \"ledger_lost\": " << ledger.lost()
+        << ",\n  \"ledger_balanced\": " << (ledger.problems().empty() ? "true" : "false") << ",\n"
+        << ledger.json_members() << "\n}\n";
     out.flush();
     // The capture file is complete by now; only the statistics are missing.
     if (!out) throw monitor::WriteError(path + ": cannot write the statistics");
@@ -120,28 +125,34 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
                 std::fprintf(stderr, "\r%llu frames", static_cast<unsigned long long>(n));
             };
         }
-        options.on_rules_changed = [&out](Ticks at) {
-            out << "rules   changed at " << at.count() << " ns\n";
+        options.on_rules_changed = [&out, &err, &o](Ticks at) {
+            (o.write_file == "-" ? err : out) << "rules   changed at " << at.count() << " ns\n";
         };
         run = std::make_unique<monitor::MonitoredRun>(std::move(options));
     } catch (...) {
         return report_input_error(err);  // nothing started, no file created
     }
     const std::string output = o.write_file.empty() ? "capture.pcap" : o.write_file;
+    // With the capture on standard output, everything said goes to stderr.
+    std::ostream& report = output == "-" ? err : out;
     run->twin().machine().trace().set_mask(parse_trace_flags(o.trace));
-    run->twin().machine().trace().echo_to(&out);
+    run->twin().machine().trace().echo_to(&report);
     std::signal(SIGINT, request_stop);
     std::signal(SIGTERM, request_stop);
-    out << (replay ? "== twinos run -r " + o.read_file
-                   : "== twinos run: built-in scenario (paper Fig. 6)")
-        << " -w " << output << " ==\n";
+    std::signal(SIGPIPE, SIG_IGN);  // a closed output pipe is a named write error
+    report << (replay ? "== twinos run -r " + o.read_file
+                      : "== twinos run: built-in scenario (paper Fig. 6)")
+           << " -w " << output << " ==\n";
     int status = 0;
+    bool ledger_bad = false;
     try {
         const monitor::MonitoredRunResult result = run->run();
         run->twin().machine().trace().echo_to(nullptr);
         if (progress && result.frames_played >= 65536) std::fputc('\n', stderr);
-        if (run->scenario()) report_client(*run->scenario(), requested, out);
-        report_run(*run, result, output, out);
+        if (run->scenario()) report_client(*run->scenario(), requested, report);
+        report_run(*run, result, output, report);
+        const edge::LossLedger ledger = run->ledger();
+        ledger_bad = report_ledger(ledger, true, report, err) != 0;
         if (result.replay_error) {
             err << "twinos run: error: " << *result.replay_error << '\n';
             status = 2;
@@ -149,13 +160,14 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
             err << "twinos run: error: the client did not receive every frame it asked for\n";
             status = 1;
         }
-        if (!o.stats_json.empty()) write_stats_json(o.stats_json, result, *run);
+        if (!o.stats_json.empty()) write_stats_json(o.stats_json, result, *run, ledger);
     } catch (const monitor::WriteError& e) {
         err << "twinos run: error: " << e.what() << '\n';
         return 1;  // the log is valid up to the last whole record
     } catch (...) {
         return report_input_error(err);  // rules the kernel refused when applied
     }
+    if (ledger_bad) return 1;  // a count that does not add up is a bug, stop or not
     return stop_requested ? 0 : status;
 }
 

@@ -9,6 +9,8 @@
 #include <cstdio>
 #include <cstring>
 
+#include <unistd.h>
+
 namespace twinos::edge {
 
 // [twinos:pcap-open]
@@ -17,15 +19,22 @@ std::unique_ptr<PcapReplay> PcapReplay::open(const std::string& path) {
     // would read it through stdio's default 4 KiB buffer, one system call
     // per 4 KiB -- 146 000 of them for a 600 MB capture. (Much larger pieces
     // gain nothing: they no longer fit the core's cache.)
-    std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (file == nullptr) throw ReplayError(path + ": " + std::strerror(errno));
+    // `-` is standard input (a pipe: it cannot be rewound), on a stream of
+    // its own so that closing the capture leaves stdin alone.
+    const bool from_stdin = path == "-";
+    std::FILE* file = from_stdin ? fdopen(::dup(0), "rb") : std::fopen(path.c_str(), "rb");
+    const std::string shown = from_stdin ? "stdin" : path;
+    if (file == nullptr) throw ReplayError(shown + ": " + std::strerror(errno));
     auto buffer = std::make_unique<char[]>(kReadBufferBytes);
     std::setvbuf(file, buffer.get(), _IOFBF, kReadBufferBytes);
     // Classic pcap (micro- or nanosecond, either byte order) keeps record
-    // offsets by arithmetic; pcapng asks the file where it is.
+    // offsets by arithmetic; pcapng asks the file where it is. A pipe cannot
+    // be looked at twice: its offsets are not known.
     std::uint32_t magic = 0;
-    if (std::fread(&magic, 4, 1, file) != 1) magic = 0;
-    std::rewind(file);
+    if (!from_stdin) {
+        if (std::fread(&magic, 4, 1, file) != 1) magic = 0;
+        std::rewind(file);
+    }
     char errbuf[PCAP_ERRBUF_SIZE] = "";
     pcap_t* handle =
         pcap_fopen_offline_with_tstamp_precision(file, PCAP_TSTAMP_PRECISION_NANO, errbuf);
@@ -33,15 +42,15 @@ std::unique_ptr<PcapReplay> PcapReplay::open(const std::string& path) {
         std::fclose(file);  // on failure the stream is still ours
         // Header problems (bad magic, unsupported version, cut short) land
         // here; they are all in the file header at byte 0.
-        throw ReplayError(path + ": byte offset 0 (file header): " + errbuf);
+        throw ReplayError(shown + ": byte offset 0 (file header): " + errbuf);
     }
     // From here pcap_close() closes the stream; the buffer outlives it.
-    auto replay = std::unique_ptr<PcapReplay>(new PcapReplay(path, handle, std::move(buffer)));
+    auto replay = std::unique_ptr<PcapReplay>(new PcapReplay(shown, handle, std::move(buffer)));
     const int linktype = pcap_datalink(handle);
     if (linktype != DLT_EN10MB) {
         const char* name = pcap_datalink_val_to_name(linktype);
         const char* what = pcap_datalink_val_to_description(linktype);
-        throw ReplayError(path + ": link type " + std::to_string(linktype) + " (" +
+        throw ReplayError(shown + ": link type " + std::to_string(linktype) + " (" +
                           (name ? name : "unknown") + (what ? std::string(": ") + what : "") +
                           ") is not Ethernet; the 3c905 can only receive Ethernet (EN10MB) frames");
     }
@@ -67,7 +76,8 @@ bool PcapReplay::next(std::int64_t& timestamp_ns, machine::WireFrame& frame) {
     if (result == PCAP_ERROR_BREAK) return false;  // clean end of file
     if (result != 1) {
         error_ = path_ + ": record " + std::to_string(stats_.records + 1) + " (byte offset " +
-                 std::to_string(offset) + "): " + pcap_geterr(handle_);
+                 (offset >= 0 ? std::to_string(offset) : std::string("unknown: a pipe")) +
+                 "): " + pcap_geterr(handle_);
         return false;
     }
     // With nanosecond precision libpcap puts nanoseconds in tv_usec.

@@ -36,8 +36,18 @@ void Nic3c905::reset() {
     rx_enabled_ = tx_enabled_ = stats_enabled_ = false;
     up_list_ptr_ = up_pkt_status_ = dn_list_ptr_ = dma_ctrl_ = 0;
     up_stalled_ = up_end_of_channel_ = dn_stalled_ = false;
-    rx_fifo_.clear();
-    rx_fifo_bytes_ = 0;
+    discard_fifo();
+}
+
+void Nic3c905::discard_fifo_front() {
+    rx_fifo_bytes_ -= rx_fifo_.front().bytes.size();
+    rx_fifo_.pop_front();
+    --counters_.rx_in_fifo;
+    ++counters_.rx_discarded;
+}
+
+void Nic3c905::discard_fifo() {
+    while (!rx_fifo_.empty()) discard_fifo_front();
 }
 
 void Nic3c905::update_irq() {
@@ -178,8 +188,7 @@ void Nic3c905::execute(std::uint16_t word) {
             rx_enabled_ = false;
             up_list_ptr_ = 0;
             up_stalled_ = up_end_of_channel_ = false;
-            rx_fifo_.clear();
-            rx_fifo_bytes_ = 0;
+            discard_fifo();
             break;
         case UpStall & 0xf800:  // UpStall, UpUnstall, DownStall, DownUnstall share a code
             switch (word) {
@@ -200,10 +209,7 @@ void Nic3c905::execute(std::uint16_t word) {
             }
             break;
         case RxDiscard:
-            if (!rx_fifo_.empty()) {
-                rx_fifo_bytes_ -= rx_fifo_.front().bytes.size();
-                rx_fifo_.pop_front();
-            }
+            if (!rx_fifo_.empty()) discard_fifo_front();
             break;
         case TxEnable: tx_enabled_ = true; break;
         case TxDisable: tx_enabled_ = false; break;

@@ -46,6 +46,8 @@ struct NicCounters {
     std::uint64_t rx_overruns = 0;       ///< Frames lost: no free UPD and no FIFO room.
     std::uint64_t rx_filtered = 0;       ///< Frames the receive filter rejected.
     std::uint64_t rx_disabled = 0;       ///< Frames that arrived while the receiver was off.
+    std::uint64_t rx_discarded = 0;      ///< Frames thrown out of the FIFO (RxReset, RxDiscard).
+    std::uint64_t rx_in_fifo = 0;        ///< Frames waiting in the FIFO now (not a total).
     std::uint64_t upload_stalls = 0;     ///< Times the upload engine hit a UPD still in use.
     std::uint64_t tx_frames = 0;         ///< Frames downloaded and transmitted.
     std::uint64_t tx_bytes = 0;          ///< Their bytes.
@@ -102,6 +104,8 @@ private:
     std::uint8_t read_window_byte(unsigned offset);
     void write_window_byte(unsigned offset, std::uint8_t value);
     void update_irq();
+    void discard_fifo_front();
+    void discard_fifo();
 
     // Nic3c905 — upload engine (nic_upload.cpp)
     void try_upload();

@@ -32,6 +32,7 @@ void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t 
     }
     rx_fifo_.push_back({{frame.begin(), frame.end()}, note});
     rx_fifo_bytes_ += frame.size();
+    ++counters_.rx_in_fifo;
 }
 // [/twinos:nic-receive]
 
@@ -40,6 +41,7 @@ void Nic3c905::try_upload() {
         if (!upload_one(rx_fifo_.front().bytes, rx_fifo_.front().note)) return;
         rx_fifo_bytes_ -= rx_fifo_.front().bytes.size();
         rx_fifo_.pop_front();
+        --counters_.rx_in_fifo;
     }
     // The host gave descriptors back: end the pause, if the wire is held.
     if (link_.held() && !needs_pause()) link_.resume();

@@ -92,6 +92,9 @@ public:
     void update_stats();
     /// The counters.
     const DriverStats& stats() const { return stats_; }
+    /// Frames the card has put in the ring that the driver has not taken
+    /// yet: the completed UPDs from where its receive loop stands.
+    std::uint64_t rx_waiting();
     /// The physical address of UPD `entry` (tests, chapter 4).
     machine::PhysAddr upd_address(int entry) const;
     /// The physical address of DPD `entry`.

@@ -73,6 +73,17 @@ PhysAddr Driver3c905x::upd_address(int entry) const { return rings_.pa + entry *
 PhysAddr Driver3c905x::dpd_address(int entry) const {
     return rings_.pa + kRxRingSize * kUpdBytes + entry * kDpdBytes;
 }
+std::uint64_t Driver3c905x::rx_waiting() {
+    std::uint64_t waiting = 0;
+    if (rings_.bytes == 0) return 0;  // not open
+    for (unsigned k = 0; k < kRxRingSize; ++k) {
+        const int entry = static_cast<int>((cur_rx_ + k) % kRxRingSize);
+        if (!(upd_load(entry, el3::kUpdStatus) & el3::kUpdComplete)) break;
+        ++waiting;
+    }
+    return waiting;
+}
+
 std::uint32_t Driver3c905x::upd_load(int entry, std::uint32_t field) {
     return load32(kernel_.dma_view(rings_, entry * kUpdBytes + field, 4));
 }
