@@ -6,10 +6,14 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 
 #include "../common/libpcap_oracle.h"
 #include "../common/run_twinos.h"
+#include "pcapng_blocks.h"
 
 namespace twinos::test {
 namespace {
@@ -80,6 +84,83 @@ TEST(Contract, FilteredAndCutToFiftyFourBytes) {
         SCOPED_TRACE(name);
         check_file(kEthernet / name, "udp or tcp", 54);
     }
+}
+
+// Captures we made ourselves between two Linux stacks (tests/data/pcaps/linux):
+// bursts far faster than the card takes them at their recorded times.
+const fs::path kLinux = fs::path(TWINOS_TEST_DATA) / "pcaps/linux";
+
+std::vector<fs::path> linux_captures() {
+    std::vector<fs::path> files;
+    for (const auto& e : fs::directory_iterator(kLinux)) files.push_back(e.path());
+    std::sort(files.begin(), files.end());
+    return files;
+}
+
+// The number after `key` in `text`, or -1.
+long long number_after(const std::string& text, const std::string& key) {
+    const auto at = text.find(key);
+    return at == std::string::npos ? -1 : std::atoll(text.c_str() + at + key.size());
+}
+
+TEST(Contract, RealLinuxCapturesAreLoggedWholeWithTheDefaultPace) {
+    const auto files = linux_captures();
+    ASSERT_EQ(files.size(), 3u);
+    long long held = 0;
+    for (const fs::path& in : files) {
+        SCOPED_TRACE(in.filename().string());
+        check_file(in, "", 65535);
+        const fs::path out =
+            fs::temp_directory_path() / ("twinos-linux-" + std::to_string(getpid()) + ".pcap");
+        const CommandRun r = run_twinos("run -r " + in.string() + " -w " + out.string());
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        EXPECT_FALSE(has(r.output, "warning")) << r.output;
+        held += number_after(r.output, " held=");
+        fs::remove(out);
+    }
+    EXPECT_GT(held, 0) << "the bursts should have made the wire wait";
+}
+
+TEST(Contract, WithTheRecordedPaceEveryRecordIsExactAndTheDropsAreTheLedgers) {
+    bool overran = false;
+    for (const fs::path& in : linux_captures()) {
+        SCOPED_TRACE(in.filename().string());
+        const std::string tag = std::to_string(getpid());
+        const fs::path out = fs::temp_directory_path() / ("twinos-recorded-" + tag + ".pcapng");
+        const fs::path json = fs::temp_directory_path() / ("twinos-recorded-" + tag + ".json");
+        const CommandRun r = run_twinos("run --pace recorded -r " + in.string() + " -w " +
+                                        out.string() + " --stats-json " + json.string());
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        std::ifstream j(json);
+        const std::string stats{std::istreambuf_iterator<char>(j), {}};
+        const long long overrun = number_after(stats, "\"wire_overrun\": ");
+        const long long wire_in = number_after(stats, "\"wire_in\": ");
+        ASSERT_GE(overrun, 0) << stats;
+        EXPECT_TRUE(has(stats, "\"ledger_balanced\": true")) << stats;
+        if (overrun > 0) {
+            overran = true;
+            EXPECT_TRUE(has(r.output, "warning: " + std::to_string(overrun) + " frames lost"))
+                << r.output;
+        }
+        // Every record written is one of the capture's frames, exact, in order.
+        const auto want = receivable(in, "", 65535);
+        const auto got = read(out);
+        EXPECT_EQ(static_cast<long long>(got.size()), wire_in - overrun);
+        std::size_t k = 0;
+        for (const OracleRecord& g : got) {
+            while (k < want.size() && !(want[k] == g)) ++k;
+            ASSERT_LT(k, want.size()) << "a record that is not in the capture, or out of order";
+            ++k;
+        }
+        // The file's statistics block says the same as the ledger.
+        const auto blocks_of = blocks(out);
+        ASSERT_FALSE(blocks_of.empty());
+        EXPECT_EQ(option(blocks_of.back().second, 12, 4), static_cast<std::uint64_t>(wire_in));
+        EXPECT_EQ(option(blocks_of.back().second, 12, 5), static_cast<std::uint64_t>(overrun));
+        fs::remove(out);
+        fs::remove(json);
+    }
+    EXPECT_TRUE(overran) << "at least one capture should overrun the card at its recorded times";
 }
 
 }  // namespace

@@ -9,6 +9,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 #include <vector>
 
@@ -294,6 +295,85 @@ TEST(RunMonitor, SigintStopsTheBuiltInScenarioToo) {
     EXPECT_LT(n, packets_in(whole)) << "the run was not interrupted";
     fs::remove(whole);
     fs::remove(out);
+}
+
+std::string file_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+
+TEST(RunMonitor, PipesInAndOutGiveTheSameCaptureAsFiles) {
+    const fs::path in = fs::path(TWINOS_TEST_DATA) / "pcaps/ethernet/afs.pcap";
+    const fs::path ng = fs::path(TWINOS_TEST_DATA) / "pcaps/ethernet/OSPFv2_Capture_FINAL.pcapng";
+    for (const auto& [capture, format] :
+         {std::pair{in, std::string("pcap")}, std::pair{ng, std::string("pcapng")}}) {
+        SCOPED_TRACE(format);
+        const fs::path file = temp("file." + format), piped = temp("piped." + format);
+        ASSERT_EQ(run_twinos("run -r " + capture.string() + " -w " + file.string()).exit_code, 0);
+        // Through stdin and stdout; the summary goes to stderr.
+        const CommandRun r =
+            run_shell("cat " + capture.string() + " | " + twinos_binary() +
+                      " run -r - -w - --format " + format + " 2>/dev/null > " + piped.string());
+        ASSERT_EQ(r.exit_code, 0) << r.output;
+        EXPECT_EQ(file_bytes(piped), file_bytes(file));
+        EXPECT_GT(packets_in(piped), 0u);
+        fs::remove(file);
+        fs::remove(piped);
+    }
+    // tcpdump reads the stream straight from the pipe.
+    if (fs::exists("/usr/bin/tcpdump")) {
+        const CommandRun t = run_shell(twinos_binary() + " run -r - -w - < " + in.string() +
+                                       " 2>/dev/null | tcpdump -nr - 2>/dev/null | wc -l");
+        EXPECT_EQ(std::atoi(t.output.c_str()), 601) << t.output;
+    }
+}
+
+TEST(RunMonitor, AReaderThatGoesAwayIsANamedWriteError) {
+    const fs::path in = fs::path(TWINOS_TEST_DATA) / "pcaps/ethernet/afs.pcap";
+    const CommandRun r = run_shell(twinos_binary() + " run -r " + in.string() +
+                                   " -w - 2>&1 >/dev/full; echo status=$?");
+    EXPECT_TRUE(has(r.output, "stdout: write failed")) << r.output;
+    EXPECT_TRUE(has(r.output, "status=1")) << r.output;
+}
+
+TEST(RunMonitor, ALedgerThatDoesNotAddUpIsABugAndExitsOne) {
+    const fs::path out = temp("skew.pcap");
+    const CommandRun fine = run_twinos("run -c 20 -w " + out.string());
+    ASSERT_EQ(fine.exit_code, 0) << fine.output;
+    EXPECT_FALSE(has(fine.output, "does not add up")) << fine.output;
+    const CommandRun skewed =
+        run_twinos("run -c 20 -w " + out.string(), "TWINOS_TEST_LEDGER_SKEW=3");
+    EXPECT_EQ(skewed.exit_code, 1) << skewed.output;
+    EXPECT_TRUE(has(skewed.output, "loss ledger does not add up")) << skewed.output;
+    EXPECT_TRUE(has(skewed.output, "0 != 3")) << skewed.output;
+    EXPECT_GT(packets_in(out), 0u) << "the capture is still complete";
+    fs::remove(out);
+}
+
+TEST(RunMonitor, EveryLossIsAWarningAndTcpdumpsClosingLines) {
+    const fs::path out = temp("lossy.pcap");
+    const CommandRun r = run_twinos("run -c 300 --log-area 8K -w " + out.string());
+    ASSERT_EQ(r.exit_code, 0) << r.output;  // losses do not change the exit status
+    const long long lost = std::atoll(r.output.c_str() + r.output.find(" lost=") + 6);
+    ASSERT_GT(lost, 0);
+    EXPECT_TRUE(
+        has(r.output, "warning: " + std::to_string(lost) + " frames lost at rules -> log area"))
+        << r.output;
+    EXPECT_TRUE(has(r.output, "--log-area")) << "the warning names the option that avoids it";
+    EXPECT_TRUE(has(r.output, std::to_string(lost) + " packets dropped by kernel")) << r.output;
+    EXPECT_TRUE(has(r.output, std::to_string(packets_in(out)) + " packets captured")) << r.output;
+    fs::remove(out);
+}
+
+TEST(RunMonitor, BadPacingOptionsAreNamed) {
+    for (const auto& [args, says] :
+         {std::pair{"--pace sometimes", "--pace: 'sometimes'"},
+          std::pair{"--speed 0", "--speed: '0'"}, std::pair{"--speed fast", "--speed: 'fast'"},
+          std::pair{"--link-speed 10X", "--link-speed: '10X'"}}) {
+        const CommandRun r = run_twinos(std::string("run -c 5 ") + args);
+        EXPECT_EQ(r.exit_code, 2) << args;
+        EXPECT_TRUE(has(r.output, says)) << r.output;
+    }
 }
 
 }  // namespace

@@ -16,9 +16,8 @@ struct CommandRun {
     std::string output;  ///< Standard output and standard error together.
 };
 
-/// Run `twinos ARGS` (the binary this build made) through the shell.
-inline CommandRun run_twinos(const std::string& args) {
-    const std::string command = std::string(TWINOS_BINARY) + " " + args + " 2>&1";
+/// Run `command` through the shell; what it prints on stdout is the output.
+inline CommandRun run_shell(const std::string& command) {
     FILE* pipe = popen(command.c_str(), "r");
     if (pipe == nullptr) return {-1, "popen failed"};
     std::string output;
@@ -27,6 +26,15 @@ inline CommandRun run_twinos(const std::string& args) {
     while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) output.append(buf.data(), n);
     const int status = pclose(pipe);
     return {WIFEXITED(status) ? WEXITSTATUS(status) : -1, output};
+}
+
+/// The `twinos` binary this build made.
+inline std::string twinos_binary() { return TWINOS_BINARY; }
+
+/// Run `twinos ARGS` through the shell, stdout and stderr together, with the
+/// environment assignments `env` (e.g. "NAME=value") in front.
+inline CommandRun run_twinos(const std::string& args, const std::string& env = "") {
+    return run_shell((env.empty() ? "" : env + " ") + twinos_binary() + " " + args + " 2>&1");
 }
 
 /// True when `text` contains `part`.
