@@ -159,16 +159,19 @@ TEST(OsTimer, WaitsForTheStartOfItsOsNextSlice) {
     ASSERT_EQ(twin.machine().cpu().running(), OsId::Coexisting);
     const Ticks tick = twin.machine().time_sharing().next_tick();
     Ticks ran_at{-1};
+    Ticks charged_until{0};
     twin.run_in(OsId::Preceding, twin.machine().clock().now(), "test", [&] {
         ran_at = twin.machine().clock().now();
         EXPECT_EQ(twin.machine().cpu().running(), OsId::Preceding);
-        EXPECT_FALSE(twin.machine().cpu().busy());
+        charged_until = twin.machine().cpu().charge(OsId::Preceding, microseconds(5));
     });
     twin.run_until(tick - Ticks{1});
     EXPECT_EQ(ran_at, Ticks{-1}) << "ran while the co-existing OS held the CPU";
     twin.run_until(tick + milliseconds(1));
-    // The tick switches, the switch costs (B), then the work runs.
-    EXPECT_EQ(ran_at, tick + costs::kOsSwitch);
+    // The tick switches to it; what the work charges starts after the
+    // switch's cost (B).
+    EXPECT_EQ(ran_at, tick);
+    EXPECT_EQ(charged_until, tick + costs::kOsSwitch + microseconds(5));
     EXPECT_EQ(twin.machine().os_timer().waited(), 1u);
 }
 

@@ -10,13 +10,9 @@ namespace twinos::edge {
 using namespace twinos::machine;
 
 // [twinos:advance-replay]
-void advance_replay(os::TwinOs& twin) {
-    Link& link = twin.machine().link();
+void wait_out_held_wire(os::TwinOs& twin) {
+    const Link& link = twin.machine().link();
     const Ticks now = twin.machine().clock().now();
-    if (!link.held()) {
-        twin.run_until(link.next_arrival());
-        return;
-    }
     // Held: the frame waits for the driver to give a UPD back, which the
     // machine's own events bring; run on a little and look again.
     if (now - link.held_since() > kMaxHold) {

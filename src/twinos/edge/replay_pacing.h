@@ -36,11 +36,22 @@ struct ReplayPacing {
 /// gives up: the co-existing OS has stopped taking frames.
 inline constexpr machine::Ticks kMaxHold = machine::milliseconds(10'000);
 
+/// While the wire is held: run `twin` a little further (the driver's next
+/// interrupt frees a UPD). @throws ReplayError when the wire has been held
+/// longer than `kMaxHold`.
+void wait_out_held_wire(os::TwinOs& twin);
+
 /// Run `twin` until the next replayed frame has arrived, or -- while the
-/// wire is held -- a little further (the driver's next interrupt frees a UPD).
-/// @pre the link is playing.
+/// wire is held -- a little further. @pre the link is playing.
 /// @throws ReplayError when the wire has been held longer than `kMaxHold`.
-void advance_replay(os::TwinOs& twin);
+inline void advance_replay(os::TwinOs& twin) {
+    machine::Link& link = twin.machine().link();
+    if (link.held()) {
+        wait_out_held_wire(twin);
+    } else {
+        twin.run_until(link.next_arrival());
+    }
+}
 
 /// `--pace`: "hold" or "recorded". @throws std::invalid_argument naming it.
 ReplayPace parse_pace(const std::string& text);

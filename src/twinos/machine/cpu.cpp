@@ -32,7 +32,7 @@ void Cpu::switch_to(OsId to, SwitchReason reason) {
     // paper measured (D) at 0.75 µs against (B) at 3.99 µs.
     const Ticks cost =
         reason == SwitchReason::Return ? costs_.return_to_interrupted : costs_.os_switch;
-    run_interruptible_until(clock_.now());
+    if (backlog_[index_of(running_)] > Ticks{0}) run_interruptible_until(clock_.now());
     const Ticks start = later_of(clock_.now(), free_at_);
     // Close the outgoing OS's hold on the CPU, then pay for the switch.
     held_[index_of(running_)] += start - running_since_;
@@ -53,7 +53,7 @@ void Cpu::switch_to(OsId to, SwitchReason reason) {
 // [twinos:skip-switches]
 void Cpu::skip_timer_switches(std::int64_t count, Ticks first, Ticks quantum) {
     if (count <= 0) return;
-    run_interruptible_until(first);
+    if (backlog_[index_of(running_)] > Ticks{0}) run_interruptible_until(first);
     const Ticks cost = costs_.os_switch;
     const OsId start = running_;
     // Up to the first switch the running OS holds the CPU as usual. Between
@@ -119,7 +119,8 @@ CpuStats Cpu::stats(Ticks at) const {
     // The running OS holds the CPU from its switch-in until now.
     if (s.total > running_since_) s.held[index_of(running_)] += s.total - running_since_;
     s.busy = busy_;
-    s.busy[index_of(running_)] += interruptible_run_by(s.total);
+    if (backlog_[index_of(running_)] > Ticks{0})
+        s.busy[index_of(running_)] += interruptible_run_by(s.total);
     s.switching = switching_;
     s.idle = s.total - s.busy[0] - s.busy[1] - s.switching;
     s.switches = switches_;

@@ -111,6 +111,7 @@ public:
     void charge_interruptible(OsId os, Ticks cost);
     /// Interruptible work charged to `os` that has not run yet (as of now).
     Ticks interruptible_backlog(OsId os) const {
+        if (backlog_[index_of(os)] == Ticks{0}) return Ticks{0};
         const Ticks ran = os == running_ ? interruptible_run_by(clock_.now()) : Ticks{0};
         return backlog_[index_of(os)] - ran;
     }

@@ -30,14 +30,6 @@ void OsTimer::run_at(OsId os, Ticks at, std::string_view name, Work work) {
 
 // [twinos:os-timer]
 void OsTimer::attempt(OsId os, Work work, bool counted) {
-    // Interrupts and other charged work go first: wait until the CPU is free.
-    if (cpu_.busy()) {
-        clock_.schedule(ScheduleKey{}, cpu_.free_at(), "os-timer",
-                        [this, os, counted, work = std::move(work)]() mutable {
-                            attempt(os, std::move(work), counted);
-                        });
-        return;
-    }
     // The other OS holds the CPU: the next timer tick hands it back (an
     // interrupt's visit always returns, so the tick is what switches).
     if (cpu_.running() != os) {
@@ -47,6 +39,9 @@ void OsTimer::attempt(OsId os, Work work, bool counted) {
             [this, os, work = std::move(work)]() mutable { attempt(os, std::move(work), true); });
         return;
     }
+    // Its OS holds the CPU. Whatever the work charges starts when the CPU
+    // is free: masked work queues behind a handler still running, a
+    // process's work (Cpu::charge_interruptible) fills the idle time.
     work();
 }
 // [/twinos:os-timer]

@@ -7,11 +7,11 @@
 // kernel's timer and then needs the CPU. On the twin machine the CPU may be
 // with the other OS at that moment: the work then waits for the start of
 // its own OS's next time slice, which the time-sharing timer gives it. It
-// never runs inside an interrupt delivery, and never while other work is
-// charged: like any handler it waits until the CPU is free.
+// never runs inside an interrupt delivery (it is an event of its own), and
+// what it charges starts when the CPU is free, after any work in progress.
 //
 // Interface: `run_at(os, at, name, work)`; `waited()`.
-// Invariant: `work` runs with `os` holding a free CPU, at or after `at`.
+// Invariant: `work` runs with `os` holding the CPU, at or after `at`.
 // Error: before the machine boots nothing shares the CPU yet, so no time is
 // promised for the other OS; `run_at` says so instead of waiting forever.
 //
@@ -43,7 +43,7 @@ public:
 
     // OsTimer — public interface
 
-    /// Run `work` for `os` at `at`, or as soon after it as `os` holds a free
+    /// Run `work` for `os` at `at`, or as soon after it as `os` holds the
     /// CPU (the start of its next slice when the other OS runs at `at`).
     /// @throws std::logic_error when `at` is in the past, or when `os` is not
     ///         running and time sharing has not started (nothing would ever

@@ -126,7 +126,8 @@ public:
 
     /// Run `work` at `at` in this OS's own CPU time: then, or at the start
     /// of its next slice when the other OS holds the CPU (a process woken
-    /// by its kernel's timer). `work` charges what it costs.
+    /// by its kernel's timer). `work` charges what it costs; that starts
+    /// when the CPU is free.
     /// @throws std::logic_error when `at` is past or the machine has not booted.
     void run_at(machine::Ticks at, std::string_view name, std::function<void()> work) {
         ctx_.timer.run_at(ctx_.id, at, name, std::move(work));
