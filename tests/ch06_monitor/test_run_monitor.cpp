@@ -369,8 +369,9 @@ TEST(RunMonitor, BadPacingOptionsAreNamed) {
     for (const auto& [args, says] :
          {std::pair{"--pace sometimes", "--pace: 'sometimes'"},
           std::pair{"--speed 0", "--speed: '0'"}, std::pair{"--speed fast", "--speed: 'fast'"},
-          std::pair{"--link-speed 10X", "--link-speed: '10X'"}}) {
-        const CommandRun r = run_twinos(std::string("run -c 5 ") + args);
+          std::pair{"--link-speed 10X", "--link-speed: '10X'"}, std::pair{"-c -2", "-c: '-2'"},
+          std::pair{"-c 4294967296", "-c: '4294967296'"}}) {
+        const CommandRun r = run_twinos(std::string("run -w /dev/null ") + args);
         EXPECT_EQ(r.exit_code, 2) << args;
         EXPECT_TRUE(has(r.output, says)) << r.output;
     }

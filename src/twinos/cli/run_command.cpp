@@ -68,6 +68,16 @@ std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, MachineCo
                                     " is not in 60..8191 (the UPD's 13-bit length field)");
     }
     options.nic_driver.rx_buffer_bytes = o.rx_buffer;
+    // -1 is "not given": anything else must be a count of frames.
+    if (o.count == 0 || o.count < -1) {
+        throw std::invalid_argument("-c: '" + std::to_string(o.count) +
+                                    "' is not a positive count of frames");
+    }
+    if (o.read_file.empty() && o.count > 0xffffffffll) {
+        throw std::invalid_argument("-c: '" + std::to_string(o.count) +
+                                    "' is more frames than the scenario's client can ask for "
+                                    "(4294967295)");
+    }
     if (!o.sizes.empty()) scenario.frame_sizes = parse_frame_sizes("--sizes", o.sizes);
     if (o.count >= 0 && o.read_file.empty()) scenario.count = static_cast<std::uint32_t>(o.count);
     if (o.read_file.empty()) return nullptr;
