@@ -196,7 +196,6 @@ MonitoredRunResult MonitoredRun::run() {
     }
     stop_in_preceding();
     result_.polls = ap_.polls();  // the last read, step 4's, included
-    result_.polls_waited = twin().machine().os_timer().waited();
     return result_;
 }
 

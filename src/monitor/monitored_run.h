@@ -8,7 +8,8 @@
 // paper's Fig. 6 scenario or a replayed capture. The AP is a process of the
 // preceding OS (§3.3): the kernel's timer wakes it every poll interval of
 // simulated time, in the preceding OS's own CPU time (OsTimer), and each
-// read is charged to that OS, so it competes with the pseudo NIC's step (A).
+// read is charged to that OS as a process's work, which the pseudo NIC's
+// step (A) preempts.
 // Rule changes run the same way at their times; a stop request ends the
 // traffic; then the machine drains and §3.3 step 4 runs.
 //
@@ -84,13 +85,12 @@ struct MonitoredRunOptions {
 
 /// What one monitored run did.
 struct MonitoredRunResult {
-    CaptureTotals totals;             ///< Records written, lost, matched.
-    std::uint64_t polls = 0;          ///< Reads the AP made (step 4's last one included).
-    std::uint64_t polls_skipped = 0;  ///< Grid points the idle-poll shortcut passed over.
-    std::uint64_t polls_waited = 0;   ///< Wake-ups that waited for the preceding OS's slice.
-    std::uint64_t frames_played = 0;  ///< Replayed frames that arrived on the wire.
-    bool stopped = false;             ///< A stop request ended the traffic.
-    bool scenario_complete = false;   ///< The scenario's client got every reply.
+    CaptureTotals totals;                     ///< Records written, lost, matched.
+    std::uint64_t polls = 0;                  ///< Reads the AP made (step 4's last one included).
+    std::uint64_t polls_skipped = 0;          ///< Grid points the idle-poll shortcut passed over.
+    std::uint64_t frames_played = 0;          ///< Replayed frames that arrived on the wire.
+    bool stopped = false;                     ///< A stop request ended the traffic.
+    bool scenario_complete = false;           ///< The scenario's client got every reply.
     std::optional<std::string> replay_error;  ///< Why the capture ended early.
 };
 

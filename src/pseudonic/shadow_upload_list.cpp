@@ -70,7 +70,6 @@ std::span<UploadedFrame> ShadowUploadList::publish_completed() {
         UploadedFrame& frame = published_[count++];
         frame.fragments.clear();  // keeps its capacity
         frame.driver_upd = e.driver_upd;
-        frame.card_upd = static_cast<std::uint32_t>(shadow.value());
         frame.status = status;
         // The card's receive stamp, in the shadow's extension (el3_registers.h).
         frame.wire_time_ns = static_cast<std::int64_t>(

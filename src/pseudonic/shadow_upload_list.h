@@ -28,6 +28,7 @@
 #include <vector>
 
 #include "pseudonic/confinement.h"
+#include "twinos/machine/el3_registers.h"
 #include "twinos/machine/physical_memory.h"
 
 namespace pseudonic {
@@ -44,7 +45,6 @@ struct Refusal {
 /// the co-existing OS's buffers, and the bytes are already in them.
 struct UploadedFrame {
     std::uint32_t driver_upd = 0;       ///< The driver's UPD for it.
-    std::uint32_t card_upd = 0;         ///< The shadow UPD the card filled.
     std::int64_t wire_time_ns = 0;      ///< When it arrived (the card's receive stamp).
     std::uint32_t original_length = 0;  ///< Its length where it was captured (ditto).
     std::uint32_t status = 0;           ///< The UPD status the card wrote.
@@ -58,7 +58,8 @@ public:
     static constexpr int kMaxEntries = 256;
     /// Bytes of preceding-OS memory per shadow UPD: room for 63 fragments
     /// and the card's receive stamp after them (`el3::kUpdStampOffset`).
-    static constexpr std::uint32_t kShadowStride = 8 + 63 * 8 + 16;
+    static constexpr std::uint32_t kShadowStride =
+        twinos::machine::el3::kUpdStampOffset + twinos::machine::el3::kUpdStampBytes;
 
     /// A list stored at `storage` (kMaxEntries x kShadowStride bytes of the
     /// preceding OS's memory), checking addresses with `confinement`.

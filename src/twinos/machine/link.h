@@ -16,8 +16,9 @@
 //   - `attach_nic(endpoint)`, `add_sink(sink)`;
 //   - `play(source, start)`: frames arrive at start + (their time - the
 //     first's), scaled by the replay's speed, or back to back at line rate;
-//   - `set_replay_pace(pace, speed)`: hold the wire while the NIC asks for a
-//     pause (802.3x, the default) or keep the recorded times come what may;
+//   - `set_replay_pace(pace, speed)`: keep the recorded times come what may
+//     (the default), or hold the wire while the NIC asks for a pause (802.3x,
+//     what `twinos run -r` chooses);
 //   - `inject(at, frame)`: one frame from a reactive host (the scenario server);
 //   - `transmit(bytes)`: the NIC sends; `wire_time(bytes)`: 100 Mbit/s timing.
 // Invariant: arrivals never go back in time; a source timestamp earlier than

@@ -39,10 +39,14 @@ void Nic3c905::reset() {
     discard_fifo();
 }
 
-void Nic3c905::discard_fifo_front() {
+void Nic3c905::pop_fifo_front() {
     rx_fifo_bytes_ -= rx_fifo_.front().bytes.size();
     rx_fifo_.pop_front();
     --counters_.rx_in_fifo;
+}
+
+void Nic3c905::discard_fifo_front() {
+    pop_fifo_front();
     ++counters_.rx_discarded;
 }
 

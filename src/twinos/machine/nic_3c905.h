@@ -104,6 +104,7 @@ private:
     std::uint8_t read_window_byte(unsigned offset);
     void write_window_byte(unsigned offset, std::uint8_t value);
     void update_irq();
+    void pop_fifo_front();
     void discard_fifo_front();
     void discard_fifo();
 

@@ -39,9 +39,7 @@ void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t 
 void Nic3c905::try_upload() {
     while (!rx_fifo_.empty() && !upload_stalled()) {
         if (!upload_one(rx_fifo_.front().bytes, rx_fifo_.front().note)) return;
-        rx_fifo_bytes_ -= rx_fifo_.front().bytes.size();
-        rx_fifo_.pop_front();
-        --counters_.rx_in_fifo;
+        pop_fifo_front();
     }
     // The host gave descriptors back: end the pause, if the wire is held.
     if (link_.held() && !needs_pause()) link_.resume();

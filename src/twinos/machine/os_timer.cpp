@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// OsTimer: waiting for a free CPU held by the right OS.
+// OsTimer: waiting for the right OS to hold the CPU.
 // Part of the simulated machine; OS code and labs never edit this.
 #include "twinos/machine/os_timer.h"
 
