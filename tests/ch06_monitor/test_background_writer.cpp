@@ -9,6 +9,7 @@
 #include <iterator>
 #include <vector>
 
+#include "../common/file_bytes.h"
 #include "monitor/background_writer.h"
 #include "monitor/log_writer.h"
 
@@ -19,6 +20,7 @@ using monitor::BackgroundWriter;
 using monitor::CaptureTotals;
 using monitor::LogWriter;
 using monitor::WriteError;
+using twinos::test::bytes_of;
 
 capture::RecordHeader header_for(std::uint32_t i, std::uint32_t length) {
     capture::RecordHeader h;
@@ -40,11 +42,6 @@ void write_packets(LogWriter& writer, std::uint32_t n) {
         writer.write(h, slice, i % 100 == 0 ? 2 : 0);
     }
     writer.finish(CaptureTotals{n, 2 * (n / 100 + 1), n});
-}
-
-std::string bytes_of(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 TEST(BackgroundWriter, MakesTheSameFileAsTheWriterAloneAcrossManyBatches) {

@@ -11,6 +11,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "../common/file_bytes.h"
 #include "../common/libpcap_oracle.h"
 #include "../common/run_twinos.h"
 #include "pcapng_blocks.h"
@@ -131,8 +132,7 @@ TEST(Contract, WithTheRecordedPaceEveryRecordIsExactAndTheDropsAreTheLedgers) {
         const CommandRun r = run_twinos("run --pace recorded -r " + in.string() + " -w " +
                                         out.string() + " --stats-json " + json.string());
         ASSERT_EQ(r.exit_code, 0) << r.output;
-        std::ifstream j(json);
-        const std::string stats{std::istreambuf_iterator<char>(j), {}};
+        const std::string stats = bytes_of(json);
         const long long overrun = number_after(stats, "\"wire_overrun\": ");
         const long long wire_in = number_after(stats, "\"wire_in\": ");
         ASSERT_GE(overrun, 0) << stats;

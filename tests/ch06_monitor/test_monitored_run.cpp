@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 
+#include "../common/file_bytes.h"
 #include "monitor/monitored_run.h"
 #include "twinos/edge/capture_generator.h"
 
@@ -16,15 +17,11 @@ namespace {
 
 namespace fs = std::filesystem;
 using namespace twinos::machine;
+using twinos::test::bytes_of;
 
 fs::path temp(const std::string& name) {
     return fs::temp_directory_path() /
            ("twinos-monitored-" + std::to_string(getpid()) + "-" + name);
-}
-
-std::string bytes_of(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
 // A run with a small log area, so that a slow reader loses records.

@@ -13,6 +13,7 @@
 #include <string>
 #include <vector>
 
+#include "../common/file_bytes.h"
 #include "../common/libpcap_oracle.h"
 #include "../common/run_twinos.h"
 #include "pcapng_blocks.h"
@@ -167,8 +168,7 @@ TEST(RunMonitor, StatisticsGoToJsonToo) {
     const CommandRun r =
         run_twinos("run -c 50 -w " + out.string() + " --stats-json " + json.string());
     ASSERT_EQ(r.exit_code, 0) << r.output;
-    std::ifstream in(json);
-    const std::string text((std::istreambuf_iterator<char>(in)), {});
+    const std::string text = bytes_of(json);
     EXPECT_TRUE(has(text, "\"matched\": 51")) << text;
     EXPECT_TRUE(has(text, "\"captured\": 51")) << text;
     EXPECT_TRUE(has(text, "\"lost\": 0")) << text;
@@ -297,11 +297,6 @@ TEST(RunMonitor, SigintStopsTheBuiltInScenarioToo) {
     fs::remove(out);
 }
 
-std::string file_bytes(const fs::path& p) {
-    std::ifstream in(p, std::ios::binary);
-    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
-}
-
 TEST(RunMonitor, PipesInAndOutGiveTheSameCaptureAsFiles) {
     const fs::path in = fs::path(TWINOS_TEST_DATA) / "pcaps/ethernet/afs.pcap";
     const fs::path ng = fs::path(TWINOS_TEST_DATA) / "pcaps/ethernet/OSPFv2_Capture_FINAL.pcapng";
@@ -315,7 +310,7 @@ TEST(RunMonitor, PipesInAndOutGiveTheSameCaptureAsFiles) {
             run_shell("cat " + capture.string() + " | " + twinos_binary() +
                       " run -r - -w - --format " + format + " 2>/dev/null > " + piped.string());
         ASSERT_EQ(r.exit_code, 0) << r.output;
-        EXPECT_EQ(file_bytes(piped), file_bytes(file));
+        EXPECT_EQ(bytes_of(piped), bytes_of(file));
         EXPECT_GT(packets_in(piped), 0u);
         fs::remove(file);
         fs::remove(piped);
