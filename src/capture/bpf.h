@@ -16,7 +16,7 @@
 //   - `run(program, packet, wire_length)`: the interpreter (lab 5). A load
 //     past the end of the packet rejects the packet, as in libpcap.
 //
-// Facts: ../shared/FACTS.md §4 (opcode encoding, libpcap and Linux rules).
+// Facts: chapters/appendix-facts.rst, "Classic BPF" (encoding, libpcap and Linux rules).
 // Paper: §3.2 problem 4, §5. Chapter: chapters/05-packet-acquisition.rst.
 #pragma once
 
@@ -57,7 +57,8 @@ inline constexpr std::uint16_t kAdd = 0x00, kSub = 0x10, kMul = 0x20, kDiv = 0x3
 inline constexpr std::uint16_t kJa = 0x00, kJeq = 0x10, kJgt = 0x20, kJge = 0x30, kJset = 0x40;
 /// Operand source (code & 0x08): the constant k or the register X.
 inline constexpr std::uint16_t kK = 0x00, kX = 0x08;
-/// Return value source (code & 0x18): k, X or A.
+/// Return value source (code & 0x18): k (kK) or A. `RET X` (0x0e) is refused
+/// by Linux's checker and by libpcap's interpreter, so by ours too.
 inline constexpr std::uint16_t kRetA = 0x10;
 /// MISC operations (code & 0xf8).
 inline constexpr std::uint16_t kTax = 0x00, kTxa = 0x80;
@@ -81,7 +82,7 @@ struct ValidationError {
 };
 
 /// Check `program` with the Linux kernel's rules: 1-4096 instructions, known
-/// opcodes, jumps forward and inside the program, no constant division or
+/// opcodes (no `RET X`), jumps forward and inside the program, no constant division or
 /// modulo by zero, constant shifts below 32, scratch indexes below 16, no
 /// ancillary loads, and a return as the last instruction.
 /// @return nothing when the program may run, else the first problem.
@@ -89,8 +90,9 @@ std::optional<ValidationError> validate(std::span<const Insn> program);
 
 /// The outcome of running a program on one packet.
 struct RunResult {
-    std::uint32_t accept = 0;    ///< Bytes to keep; 0 rejects the packet.
-    std::uint32_t executed = 0;  ///< Instructions executed (for the cost model).
+    std::uint32_t accept = 0;  ///< Bytes to keep; 0 rejects the packet.
+    std::uint32_t executed =
+        0;  ///< Instructions executed, the final RET included (for the cost model).
 };
 
 /// Run a validated `program` on `packet` (the bytes in memory) of

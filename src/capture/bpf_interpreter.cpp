@@ -114,11 +114,8 @@ RunResult run(std::span<const Insn> program, std::span<const std::byte> packet,
                 break;
             }
             case kRet:
-                switch (i.code & 0x18) {
-                    case kRetA: result.accept = a; break;
-                    case kX: result.accept = x; break;
-                    default: result.accept = i.k; break;
-                }
+                // The validator lets only RET k and RET A through.
+                result.accept = (i.code & 0x18) == kRetA ? a : i.k;
                 return result;
             case kMisc:
                 if ((i.code & 0xf8) == kTax) {

@@ -31,7 +31,6 @@ bool known_opcode(std::uint16_t code) {
         // returns
         case kRet | kK:
         case kRet | kRetA:
-        case kRet | kX:
         // register moves
         case kMisc | kTax:
         case kMisc | kTxa:
@@ -64,6 +63,8 @@ std::optional<ValidationError> validate(std::span<const Insn> program) {
     for (std::size_t pc = 0; pc < n; ++pc) {
         const Insn& i = program[pc];
         const std::uint16_t cls = i.code & 0x07;
+        if (i.code == (kRet | kX))
+            return ValidationError{pc, "return of X: neither Linux nor libpcap runs it"};
         if (!known_opcode(i.code))
             return ValidationError{pc, "unknown opcode " + std::to_string(i.code)};
         if (cls == kAlu && (i.code & 0x08) == kK) {

@@ -14,11 +14,21 @@
 #include <cstdint>
 #include <functional>
 #include <span>
+#include <stdexcept>
+#include <string>
 
 #include "capture/mapped_region.h"
 #include "capture/record_format.h"
 
 namespace capture {
+
+/// A record the reader cannot step over: a zero or misaligned length, one
+/// past the published data, an unknown type, or a length that disagrees with
+/// the slice. The message names the record's position.
+class LogCorrupt : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
 
 /// Reads records from the log area and advances the read position.
 class LogReader {
@@ -32,6 +42,8 @@ public:
 
     /// Hand every waiting record to `sink`, oldest first, then move the
     /// read position to the write position. @return records read.
+    /// @throws LogCorrupt when a record cannot be stepped over (what is
+    /// before it has been handed to `sink`).
     std::uint64_t drain(const Sink& sink);
 
     /// Records read so far.

@@ -16,7 +16,7 @@
 //     number of records lost to overwrite and isb_filteraccept the number a
 //     rule matched.
 //
-// Facts: ../shared/FACTS.md §3.4. Chapter: chapters/06-monitor-ap.rst.
+// Facts: chapters/appendix-facts.rst, "pcapng". Chapter: chapters/06-monitor-ap.rst.
 #pragma once
 
 #include <vector>
@@ -38,9 +38,21 @@ public:
     /// Create `path` and write the section and interface headers.
     PcapngWriter(const std::string& path, std::uint32_t snaplen);
 
+    // [monitor:pcapng-contract]
+    /// One Enhanced Packet Block: interface 0, the timestamp in nanoseconds
+    /// as two 32-bit words (upper first), the captured and original length,
+    /// the slice padded to 4 bytes; options epb_flags (1 received, 2
+    /// transmitted), epb_dropcount = `lost_before` when it is not 0, and the
+    /// end of options. Remembers the time for the statistics block.
     void write(const capture::RecordHeader& header, std::span<const std::byte> slice,
                std::uint64_t lost_before) override;
+    /// One Interface Statistics Block, then close the file: interface 0, the
+    /// last packet's time; isb_endtime (the same time, upper word first),
+    /// isb_ifrecv and isb_ifdrop (the interface's counts), isb_filteraccept
+    /// (packets a rule matched), isb_osdrop (records lost in the log area:
+    /// overwritten plus too big), and the end of options.
     void finish(const CaptureTotals& totals) override;
+    // [/monitor:pcapng-contract]
 
 private:
     // Start a block of `type` in block_, to be ended by end_block().

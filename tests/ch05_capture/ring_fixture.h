@@ -3,6 +3,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 
 #include "../ch03_nic/nic_bench.h"
 #include "capture/capture_system.h"
@@ -30,8 +31,12 @@ public:
         ring = std::make_unique<capture::LogRing>(*control, *area);
         reader = std::make_unique<capture::LogReader>(*control, *area);
         ring->initialise();
+        control_region = control;
+        area_region = area;
     }
     std::unique_ptr<capture::LogRing> ring;
+    /// The raw regions, for tests that forge what a broken writer leaves.
+    std::optional<capture::MappedRegion> control_region, area_region;
     std::unique_ptr<capture::LogReader> reader;
 
 private:

@@ -38,6 +38,8 @@ TEST(BpfValidator, RefusesEachBadProgramClassWithItsIndex) {
     EXPECT_EQ(refusal(Program(4097, ret)), "4097: more than 4096 instructions");
     EXPECT_EQ(refusal({stmt(0xffff, 0), ret}), "0: unknown opcode 65535");
     EXPECT_EQ(refusal({stmt(kAlu | kNeg | kX, 0), ret}), "0: unknown opcode 140");
+    EXPECT_EQ(refusal({stmt(kLd | kImm, 1), stmt(kRet | kX, 0)}),
+              "1: return of X: neither Linux nor libpcap runs it");
     EXPECT_EQ(refusal({stmt(kLd | kImm, 1), stmt(kAlu | kDiv | kK, 0), ret}),
               "1: division by constant 0");
     EXPECT_EQ(refusal({stmt(kAlu | kMod | kK, 0), ret}), "0: division by constant 0");
@@ -94,6 +96,42 @@ TEST(BpfInterpreter, ArithmeticFollowsLibpcap) {
         run(Program{stmt(kLd | kImm, 9), stmt(kAlu | kDiv | kX, 0), stmt(kRet | kK, 1)}, pkt, 1)
             .accept,
         0u);
+}
+
+// The rules the lab 5 README states beyond the first arithmetic test: each
+// division or modulo by a zero X rejects, each shift by 32 or more gives 0
+// (not the shift count modulo 32, which is what a bare C++ shift does on
+// x86), and the RET counts as an executed instruction.
+TEST(BpfInterpreter, ZeroDivisorsRejectWideShiftsGiveZeroAndTheReturnCounts) {
+    const std::vector<std::byte> pkt(4);
+    for (std::uint16_t op : {kDiv, kMod}) {
+        SCOPED_TRACE(op == kDiv ? "DIV X" : "MOD X");
+        const RunResult r = run(Program{stmt(kLd | kImm, 9), stmt(kLdx | kImm, 0),
+                                        stmt(kAlu | op | kX, 0), stmt(kRet | kK, 1)},
+                                pkt, 1);
+        EXPECT_EQ(r.accept, 0u) << "a zero divisor must reject the packet";
+        EXPECT_EQ(r.executed, 3u) << "the program stops at the division";
+    }
+    EXPECT_EQ(run(Program{stmt(kLd | kImm, 9), stmt(kLdx | kImm, 4), stmt(kAlu | kMod | kX, 0),
+                          stmt(kRet | kRetA, 0)},
+                  pkt, 1)
+                  .accept,
+              1u);
+    for (std::uint32_t shift : {32u, 33u, 63u, 0xffffffffu}) {
+        SCOPED_TRACE("shift by X = " + std::to_string(shift));
+        for (std::uint16_t op : {kLsh, kRsh}) {
+            const RunResult r = run(Program{stmt(kLd | kImm, 0x80000001u), stmt(kLdx | kImm, shift),
+                                            stmt(kAlu | op | kX, 0), stmt(kRet | kRetA, 0)},
+                                    pkt, 1);
+            EXPECT_EQ(r.accept, 0u) << (op == kLsh ? "LSH" : "RSH") << " must give 0";
+            EXPECT_EQ(r.executed, 4u) << "every instruction, the RET included";
+        }
+    }
+    EXPECT_EQ(run(Program{stmt(kLd | kImm, 0x80000000u), stmt(kAlu | kRsh | kK, 31),
+                          stmt(kRet | kRetA, 0)},
+                  pkt, 1)
+                  .accept,
+              1u);
 }
 
 // True when libpcap's table says to skip this block on Linux (it needs

@@ -60,6 +60,54 @@ TEST(LogRing, RecordsComeBackWithTheirHeadersAndSlices) {
     EXPECT_EQ(f.ring->field(control::kReadPos), f.ring->field(control::kWritePos));
 }
 
+// A broken writer (a lab 4 append that publishes without writing) must make
+// the reader stop with where and what -- not loop on a zero length forever.
+TEST(LogReaderChecks, ARecordItCannotStepOverIsANamedErrorNotAnEndlessLoop) {
+    struct Forged {
+        std::uint32_t length;
+        std::uint16_t type;
+        std::uint32_t captured;
+        const char* says;
+    };
+    for (const Forged& bad :
+         {Forged{0, capture::record::kTypePacket, 0, "has length 0"},
+          Forged{44, capture::record::kTypePacket, 4, "has length 44"},
+          Forged{4096, capture::record::kTypePacket, 0, "only 48 bytes"},
+          Forged{48, 7, 8, "has type 7"},
+          Forged{48, capture::record::kTypePacket, 100, "captured length 100"}}) {
+        SCOPED_TRACE(bad.says);
+        RingFixture f(1024);
+        f.area_region->store<std::uint32_t>(capture::record::kLength, bad.length);
+        f.area_region->store<std::uint16_t>(capture::record::kType, bad.type);
+        f.area_region->store<std::uint32_t>(capture::record::kCapturedLength, bad.captured);
+        f.control_region->store<std::uint64_t>(control::kWritePos, 48);
+        try {
+            drain(*f.reader);
+            ADD_FAILURE() << "the reader accepted a record it cannot step over";
+        } catch (const capture::LogCorrupt& e) {
+            EXPECT_NE(std::string(e.what()).find(bad.says), std::string::npos) << e.what();
+            EXPECT_NE(std::string(e.what()).find("position 0"), std::string::npos) << e.what();
+        }
+    }
+}
+
+// A record's bytes after its slice are zeros, whatever the area held before:
+// they go to the file as the packet's padding, so stale bytes of an older
+// (overwritten) packet must never survive there.
+TEST(LogRing, TheBytesAfterTheSliceUpToTheRecordsEndAreZero) {
+    RingFixture f(1024);
+    for (std::uint64_t at = 0; at < 1024; at += 8) f.area_region->store<std::uint64_t>(at, ~0ull);
+    for (std::size_t n : {1u, 5u, 7u, 8u, 100u}) {
+        SCOPED_TRACE("slice of " + std::to_string(n) + " bytes");
+        const std::uint64_t start = f.ring->field(control::kWritePos);
+        ASSERT_TRUE(f.ring->append({}, slice_of(n, 3)));
+        for (std::uint64_t at = start + capture::record::kHeaderBytes + n;
+             at < start + record_bytes(n); ++at) {
+            EXPECT_EQ(f.area_region->load<std::uint8_t>(at), 0u) << "area offset " << at;
+        }
+    }
+}
+
 TEST(LogRing, ARecordEndingExactlyAtTheEndNeedsNoPadding) {
     RingFixture f(1024);
     // 4 records of 256 bytes fill the ring exactly.

@@ -26,6 +26,11 @@ void expect_ordered(const Spread& s, const std::string& what) {
     EXPECT_LE(s.min_ns, s.mean_ns) << what;
     EXPECT_LE(s.mean_ns, s.max_ns) << what;
     EXPECT_GE(s.min_ns, 0) << what;
+    if (!s.median_ns && !s.p99_ns) return;  // Table 1's step timers keep no samples
+    ASSERT_TRUE(s.median_ns && s.p99_ns) << what << ": both or neither";
+    EXPECT_LE(s.min_ns, *s.median_ns) << what;
+    EXPECT_LE(*s.median_ns, *s.p99_ns) << what;
+    EXPECT_LE(*s.p99_ns, s.max_ns) << what;
 }
 
 TEST(Table1, ModelColumnsAreTheCostModelAndEveryPseudoNicStepWasTimed) {
@@ -72,6 +77,8 @@ TEST(CopySweep, EveryLengthHasOrderedSpreadsForTheRingAndForMemcpy) {
         EXPECT_EQ(rows[i].length, lengths[i]);
         expect_ordered(rows[i].ring, "ring " + std::to_string(lengths[i]));
         expect_ordered(rows[i].memcpy, "memcpy " + std::to_string(lengths[i]));
+        EXPECT_TRUE(rows[i].ring.median_ns && rows[i].memcpy.p99_ns)
+            << "the sweep keeps its samples";
     }
     EXPECT_EQ(fig7_lengths().front(), 53u);
     EXPECT_EQ(fig7_lengths().back(), 1536u);
@@ -215,6 +222,25 @@ TEST_F(EvalCommand, OnlyWritesThePartsAskedFor) {
     EXPECT_TRUE(std::filesystem::exists(dir / "load.csv"));
     EXPECT_FALSE(std::filesystem::exists(dir / "table1.csv"));
     EXPECT_FALSE(std::filesystem::exists(dir / "fig7.csv"));
+    EXPECT_TRUE(has(run.output, "wrote " + dir.string() + "/throughput.csv " + dir.string() +
+                                    "/load.csv " + dir.string() + "/eval.json"))
+        << run.output;
+    EXPECT_FALSE(has(run.output, "fig7")) << "it claims a table it did not write:\n" << run.output;
+    // A run without loss says so, rather than "first loss at 0".
+    EXPECT_TRUE(has(run.output, "no loss at any offered load (up to 100)")) << run.output;
+    EXPECT_FALSE(has(run.output, "first loss at 0")) << run.output;
+}
+
+TEST_F(EvalCommand, TablesAnEarlierRunLeftAreRemovedAndNamed) {
+    std::filesystem::create_directories(dir);
+    for (const char* stale : {"table1.csv", "fig7.csv"}) std::ofstream(dir / stale) << "stale\n";
+    const auto run = run_twinos("eval --out " + dir.string() + " --only load --loads 100");
+    ASSERT_EQ(run.exit_code, 0) << run.output;
+    EXPECT_FALSE(std::filesystem::exists(dir / "table1.csv"));
+    EXPECT_FALSE(std::filesystem::exists(dir / "fig7.csv"));
+    EXPECT_TRUE(has(run.output,
+                    "removed stale " + dir.string() + "/table1.csv " + dir.string() + "/fig7.csv"))
+        << run.output;
 }
 
 TEST_F(EvalCommand, BadOptionsNameWhatWasWrongAndWriteNothing) {

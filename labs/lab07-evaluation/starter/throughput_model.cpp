@@ -1,44 +1,52 @@
 // SPDX-License-Identifier: MIT
-// Lab 7 starter: the sec. 4.4 formula and the load-curve summary.
-// Replace src/twinos/eval/throughput_model.cpp in a `-DTWINOS_LAB=lab07` build.
-// Read chapters/07-evaluation.rst and labs/lab07-evaluation/README.rst first.
+// The sec. 4.4 formula and the load-curve summary.
+// LAB 7 STARTER -- this file stands in for src/twinos/eval/throughput_model.cpp
+// when the build is configured with -DTWINOS_LAB=lab07.
+//
+// You implement: `throughput_mbps(steps, mtu)` and
+// `summarize_load_curve(curve)`.
+// Provided (do not change): throughput_model.h (StepTimes, LoadPoint,
+// LoadSummary, kOneInterruptPerPacket), throughput_steps.cpp (the cost
+// model's steps and the prediction, which calls your formula).
+//
+// Paper: §4.4. Chapter: chapters/07-evaluation.rst.
+// Lab: labs/lab07-evaluation/README.rst.
 #include "twinos/eval/throughput_model.h"
 
 #include <algorithm>
 
 namespace twinos::eval {
 
-// [eval:formula]
+// LAB 7 — your code here.
+//
+// The paper's formula: one MTU per pass through the receive path.
+//   The time per packet is A + B + C + copy, in ns (which step does the
+//   paper leave out, and why? see the chapter). The rate is mtu bytes per
+//   that time, in Mbit/s (10^6 bit/s; 8 bits per byte).
+//   Return: the rate; 0 when the steps take no time at all.
 double throughput_mbps(const StepTimes& s, std::uint32_t mtu) {
-    // TODO(lab07): the paper's formula, MTU / (A + B + C + copy), in Mbit/s.
-    // Which step does the paper leave out, and why? What should a path that
-    // takes no time at all give?
     (void)s;
     (void)mtu;
     return 0;
 }
 
-StepTimes model_steps(const machine::CostModel& m, std::uint64_t copy_bytes) {
-    return StepTimes{
-        static_cast<double>(m.step_a().count()), static_cast<double>(m.step_b().count()),
-        static_cast<double>(m.step_c().count()), static_cast<double>(m.copy(copy_bytes).count())};
-}
-
-double predicted_mbps(const machine::CostModel& model, std::uint64_t copy_bytes) {
-    return throughput_mbps(model_steps(model, copy_bytes));
-}
-// [/eval:formula]
-
-// [eval:summarize]
+// LAB 7 — your code here.
+//
+// Read a load curve (its points in any order) into the five figures of
+// LoadSummary -- see their meanings in throughput_model.h:
+//   - saturation: the highest delivered rate at any point;
+//   - lossless up to: the highest offered load such that it and every lower
+//     load lost nothing (a point after the first loss that happens to lose
+//     nothing does not count); first loss at: the lowest offered load that
+//     lost a frame; both 0 when there is no such load;
+//   - one interrupt per packet up to: the highest offered load such that it
+//     and every lower load had at most kOneInterruptPerPacket packets per
+//     interrupt;
+//   - delivered at the highest offered load.
+//   Return: all zeros for an empty curve.
 LoadSummary summarize_load_curve(const std::vector<LoadPoint>& curve) {
-    LoadSummary s;
-    // TODO(lab07): read the curve (its points may come in any order) and fill
-    // in the four figures of LoadSummary -- see throughput_model.h. Careful
-    // with "lossless up to": a point after the first loss that happens to
-    // lose nothing does not count.
     (void)curve;
-    return s;
+    return {};
 }
-// [/eval:summarize]
 
 }  // namespace twinos::eval

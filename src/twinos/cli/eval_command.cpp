@@ -101,14 +101,22 @@ int run_eval(const EvalCommandOptions& o, std::ostream& out, std::ostream& err) 
         return 2;
     }
     const eval::EvalResults results = eval::evaluate(options, model);
+    eval::EvalFiles files;
     try {
-        eval::write_eval_files(results, o.out_dir);
+        files = eval::write_eval_files(results, o.out_dir);
     } catch (const std::runtime_error& e) {
         err << "twinos eval: error: " << e.what() << '\n';
         return 1;
     }
     eval::print_eval_summary(results, out);
-    out << "wrote " << o.out_dir << "/{table1,fig7,throughput,load}.csv and eval.json\n";
+    // Name exactly the files this run wrote, and the stale ones it removed.
+    for (const auto& [verb, names] :
+         {std::pair{"wrote", &files.written}, std::pair{"removed stale", &files.removed}}) {
+        if (names->empty()) continue;
+        out << verb;
+        for (const std::string& name : *names) out << ' ' << o.out_dir << '/' << name;
+        out << '\n';
+    }
     return 0;
 }
 // [/twinos:eval-command]

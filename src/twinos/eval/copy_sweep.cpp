@@ -20,17 +20,29 @@ namespace {
 // Accumulates samples, less the clock's cost, never below zero.
 struct SpreadBuilder {
     double overhead;
-    double min = std::numeric_limits<double>::max(), max = 0, total = 0;
-    std::uint64_t n = 0;
+    std::vector<double> samples;
     void add(Clock::duration d) {
-        const double ns =
-            std::max(0.0, std::chrono::duration<double, std::nano>(d).count() - overhead);
-        min = std::min(min, ns);
-        max = std::max(max, ns);
-        total += ns;
-        ++n;
+        samples.push_back(
+            std::max(0.0, std::chrono::duration<double, std::nano>(d).count() - overhead));
     }
-    Spread done() const { return n ? Spread{min, total / double(n), max} : Spread{}; }
+    // The sample with `fraction` of the samples at or below it (nearest rank).
+    double rank(double fraction) {
+        const auto at = static_cast<std::size_t>(fraction * double(samples.size() - 1) + 0.5);
+        std::nth_element(samples.begin(), samples.begin() + at, samples.end());
+        return samples[at];
+    }
+    Spread done() {
+        if (samples.empty()) return {};
+        Spread s;
+        s.min_ns = *std::min_element(samples.begin(), samples.end());
+        s.max_ns = *std::max_element(samples.begin(), samples.end());
+        double total = 0;
+        for (double ns : samples) total += ns;
+        s.mean_ns = total / double(samples.size());
+        s.median_ns = rank(0.5);
+        s.p99_ns = rank(0.99);
+        return s;
+    }
 };
 
 }  // namespace
@@ -63,7 +75,7 @@ std::vector<CopyRow> copy_sweep(const std::vector<std::uint32_t>& lengths, std::
         capture::RecordHeader header;
         header.original_length = std::max<std::uint32_t>(length, 60);
         header.captured_length = length;
-        SpreadBuilder ring{overhead}, copy{overhead};
+        SpreadBuilder ring{overhead, {}}, copy{overhead, {}};
         std::size_t at = 0;
         for (std::uint32_t i = 0; i < samples; ++i) {
             // The monitor AP keeps up: read what is there, untimed.

@@ -12,15 +12,21 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 namespace twinos::eval {
 
-/// Min / mean / max of many samples, in nanoseconds.
+/// Min / mean / max of many samples, in nanoseconds, and -- where the
+/// samples were kept -- the median and the 99th percentile. On a shared
+/// host one preemption moves the mean and the max by orders of magnitude;
+/// the median and p99 say what a copy costs.
 struct Spread {
-    double min_ns = 0;   ///< Shortest.
-    double mean_ns = 0;  ///< Mean.
-    double max_ns = 0;   ///< Longest.
+    double min_ns = 0;                ///< Shortest.
+    double mean_ns = 0;               ///< Mean.
+    double max_ns = 0;                ///< Longest.
+    std::optional<double> median_ns;  ///< Half the samples took at most this.
+    std::optional<double> p99_ns;     ///< 99% of the samples took at most this.
 };
 
 /// One length of Fig. 7.

@@ -2,6 +2,8 @@
 // Writing the evaluation's CSV and JSON files.
 #include "twinos/eval/eval_report.h"
 
+#include <algorithm>
+
 #include <array>
 #include <cstdio>
 #include <fstream>
@@ -16,8 +18,14 @@ namespace {
 
 using nlohmann::json;
 
+json optional_json(const std::optional<double>& v);
+
 json spread_json(const Spread& s) {
-    return json{{"min_ns", s.min_ns}, {"mean_ns", s.mean_ns}, {"max_ns", s.max_ns}};
+    return json{{"min_ns", s.min_ns},
+                {"mean_ns", s.mean_ns},
+                {"max_ns", s.max_ns},
+                {"median_ns", optional_json(s.median_ns)},
+                {"p99_ns", optional_json(s.p99_ns)}};
 }
 
 json optional_json(const std::optional<double>& v) { return v ? json(*v) : json(nullptr); }
@@ -76,15 +84,32 @@ std::ofstream open_out(const std::filesystem::path& dir, const char* name) {
     return out;
 }
 
-void check_written(std::ofstream& out, const std::filesystem::path& dir, const char* name) {
+void check_written(std::ofstream& out, const std::filesystem::path& dir, const char* name,
+                   EvalFiles& files) {
     out.flush();
     if (!out) throw std::runtime_error("error writing " + (dir / name).string());
+    files.written.push_back(name);
+}
+
+// A table this run did not measure must not stay behind from an earlier
+// run: eval.json describes this run only, and the plots read the CSVs.
+void remove_stale(const std::filesystem::path& dir, EvalFiles& files) {
+    for (const char* name : {"table1.csv", "fig7.csv", "load.csv"}) {
+        if (std::find(files.written.begin(), files.written.end(), name) != files.written.end())
+            continue;
+        std::error_code ec;
+        if (std::filesystem::remove(dir / name, ec)) files.removed.push_back(name);
+        if (ec)
+            throw std::runtime_error("cannot remove stale " + (dir / name).string() + ": " +
+                                     ec.message());
+    }
 }
 
 }  // namespace
 
 // [eval:write-files]
-void write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
+EvalFiles write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
+    EvalFiles files;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     if (ec) throw std::runtime_error("cannot create " + dir.string() + ": " + ec.message());
@@ -118,7 +143,7 @@ void write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
                             {"original", step_json(row.original)},
                             {"pseudo_nic", step_json(row.pseudo)}});
         }
-        check_written(out, dir, "table1.csv");
+        check_written(out, dir, "table1.csv", files);
         all["table1"] = {{"packets", t.packets},
                          {"frame_bytes", t.frame_bytes},
                          {"rows", rows},
@@ -131,20 +156,24 @@ void write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
     }
     if (!r.fig7.empty()) {
         auto out = open_out(dir, "fig7.csv");
-        out << "length,host_ring_min_ns,host_ring_mean_ns,host_ring_max_ns,host_memcpy_min_ns,"
+        out << "length,host_ring_min_ns,host_ring_median_ns,host_ring_p99_ns,host_ring_mean_ns,"
+               "host_ring_max_ns,host_memcpy_min_ns,host_memcpy_median_ns,host_memcpy_p99_ns,"
                "host_memcpy_mean_ns,host_memcpy_max_ns,model_ns\n";
         json rows = json::array();
         for (const CopyRow& c : r.fig7) {
             const auto model = r.costs.copy(c.length).count();
-            out << c.length << ',' << c.ring.min_ns << ',' << c.ring.mean_ns << ',' << c.ring.max_ns
-                << ',' << c.memcpy.min_ns << ',' << c.memcpy.mean_ns << ',' << c.memcpy.max_ns
-                << ',' << model << '\n';
+            out << c.length;
+            for (const Spread* s : {&c.ring, &c.memcpy}) {
+                out << ',' << s->min_ns << ',' << csv_optional(s->median_ns) << ','
+                    << csv_optional(s->p99_ns) << ',' << s->mean_ns << ',' << s->max_ns;
+            }
+            out << ',' << model << '\n';
             rows.push_back({{"length", c.length},
                             {"ring", spread_json(c.ring)},
                             {"memcpy", spread_json(c.memcpy)},
                             {"model_ns", model}});
         }
-        check_written(out, dir, "fig7.csv");
+        check_written(out, dir, "fig7.csv", files);
         all["fig7"] = {{"clock_overhead_ns", r.clock_overhead_ns}, {"rows", rows}};
     }
     {
@@ -159,7 +188,7 @@ void write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
                             {"model_mbps", t.model_mbps},
                             {"host_mbps", optional_json(t.host_mbps)}});
         }
-        check_written(out, dir, "throughput.csv");
+        check_written(out, dir, "throughput.csv", files);
         all["throughput"] = rows;
     }
     if (!r.load_pseudo.empty() || !r.load_original.empty()) {
@@ -174,7 +203,7 @@ void write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
                     << '\n';
             }
         }
-        check_written(out, dir, "load.csv");
+        check_written(out, dir, "load.csv", files);
         json load;
         load["frames_per_point"] = r.load_options.frames_per_point;
         load["copy_bytes"] = r.load_options.copy_bytes;
@@ -189,7 +218,9 @@ void write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
     }
     auto out = open_out(dir, "eval.json");
     out << all.dump(2) << '\n';
-    check_written(out, dir, "eval.json");
+    check_written(out, dir, "eval.json", files);
+    remove_stale(dir, files);
+    return files;
 }
 // [/eval:write-files]
 
@@ -222,12 +253,13 @@ void print_eval_summary(const EvalResults& r, std::ostream& out) {
     }
     for (const CopyRow& c : r.fig7) {
         if (c.length != 53 && c.length != 1536) continue;
-        std::snprintf(line, sizeof line,
-                      "fig 7   %4u B: ring copy min/mean/max %.1f/%.1f/%.1f ns, memcpy mean %.1f "
-                      "ns (model %.0f ns, paper %s)\n",
-                      c.length, c.ring.min_ns, c.ring.mean_ns, c.ring.max_ns, c.memcpy.mean_ns,
-                      double(r.costs.copy(c.length).count()),
-                      c.length == 53 ? "370 ns" : "1010 ns");
+        std::snprintf(
+            line, sizeof line,
+            "fig 7   %4u B: ring copy min/median/p99/mean/max %.0f/%.0f/%.0f/%.0f/%.0f ns, "
+            "memcpy median %.0f ns (model %.0f ns, paper %s)\n",
+            c.length, c.ring.min_ns, c.ring.median_ns.value_or(0), c.ring.p99_ns.value_or(0),
+            c.ring.mean_ns, c.ring.max_ns, c.memcpy.median_ns.value_or(0),
+            double(r.costs.copy(c.length).count()), c.length == 53 ? "370 ns" : "1010 ns");
         out << line;
     }
     for (const ThroughputRow& t : r.throughput) {
@@ -241,13 +273,22 @@ void print_eval_summary(const EvalResults& r, std::ostream& out) {
     for (const auto& [config, label, curve] : load_curves(r)) {
         if (curve->empty()) continue;
         const LoadSummary s = summarize_load_curve(*curve);
+        char losses[96];
+        if (s.first_loss_at_mbps == 0) {
+            std::snprintf(losses, sizeof losses, "no loss at any offered load (up to %.0f)",
+                          s.lossless_up_to_mbps);
+        } else if (s.lossless_up_to_mbps == 0) {
+            std::snprintf(losses, sizeof losses, "loses from the lowest load (%.0f) on",
+                          s.first_loss_at_mbps);
+        } else {
+            std::snprintf(losses, sizeof losses, "lossless up to %.0f, first loss at %.0f",
+                          s.lossless_up_to_mbps, s.first_loss_at_mbps);
+        }
         std::snprintf(line, sizeof line,
                       "load    %-10s one interrupt per packet up to %.0f Mbit/s, saturates at "
-                      "%.0f, lossless up to %.0f, first loss at %.0f, %.0f delivered at %.0f "
-                      "offered\n",
-                      label, s.one_interrupt_per_packet_up_to_mbps, s.saturation_mbps,
-                      s.lossless_up_to_mbps, s.first_loss_at_mbps, s.delivered_at_max_offered_mbps,
-                      curve->back().offered_mbps);
+                      "%.0f, %s, %.0f delivered at %.0f offered\n",
+                      label, s.one_interrupt_per_packet_up_to_mbps, s.saturation_mbps, losses,
+                      s.delivered_at_max_offered_mbps, curve->back().offered_mbps);
         out << line;
     }
 }

@@ -10,6 +10,9 @@
 // Chapter: chapters/07-evaluation.rst.
 #pragma once
 
+#include <string>
+#include <vector>
+
 #include <filesystem>
 #include <ostream>
 
@@ -20,7 +23,14 @@ namespace twinos::eval {
 /// Write table1.csv, fig7.csv, throughput.csv, load.csv and eval.json into
 /// `directory` (created if missing); parts not measured are left out.
 /// @throws std::runtime_error naming the file that could not be written.
-void write_eval_files(const EvalResults& results, const std::filesystem::path& directory);
+/// What write_eval_files did: the files written, and the tables an earlier
+/// run left that this run did not measure (removed).
+struct EvalFiles {
+    std::vector<std::string> written;  ///< File names, in `directory`.
+    std::vector<std::string> removed;  ///< Stale tables removed.
+};
+
+EvalFiles write_eval_files(const EvalResults& results, const std::filesystem::path& directory);
 
 /// A few lines for the terminal: the tables side by side with the paper's.
 void print_eval_summary(const EvalResults& results, std::ostream& out);

@@ -1,12 +1,13 @@
 // SPDX-License-Identifier: MIT
-// The sec. 4.4 formula and the load-curve summary (reference for lab 7).
+// The sec. 4.4 formula and the load-curve summary. Lab 7 hands this file out
+// (labs/lab07-evaluation/starter/throughput_model.cpp is its starter twin);
+// the cost model's steps and the prediction are in throughput_steps.cpp.
 #include "twinos/eval/throughput_model.h"
 
 #include <algorithm>
 
 namespace twinos::eval {
 
-// [eval:formula]
 double throughput_mbps(const StepTimes& s, std::uint32_t mtu) {
     // (D) is left out, as in the paper: the next packet does not wait for it.
     const double per_packet_ns = s.a_ns + s.b_ns + s.c_ns + s.copy_ns;
@@ -15,18 +16,6 @@ double throughput_mbps(const StepTimes& s, std::uint32_t mtu) {
     return static_cast<double>(mtu) * 8.0 / per_packet_ns * 1000.0;
 }
 
-StepTimes model_steps(const machine::CostModel& m, std::uint64_t copy_bytes) {
-    return StepTimes{
-        static_cast<double>(m.step_a().count()), static_cast<double>(m.step_b().count()),
-        static_cast<double>(m.step_c().count()), static_cast<double>(m.copy(copy_bytes).count())};
-}
-
-double predicted_mbps(const machine::CostModel& model, std::uint64_t copy_bytes) {
-    return throughput_mbps(model_steps(model, copy_bytes));
-}
-// [/eval:formula]
-
-// [eval:summarize]
 LoadSummary summarize_load_curve(const std::vector<LoadPoint>& curve) {
     LoadSummary s;
     if (curve.empty()) return s;
@@ -50,6 +39,5 @@ LoadSummary summarize_load_curve(const std::vector<LoadPoint>& curve) {
     s.delivered_at_max_offered_mbps = points.back().delivered_mbps;
     return s;
 }
-// [/eval:summarize]
 
 }  // namespace twinos::eval

@@ -23,6 +23,7 @@ namespace twinos::eval {
 /// The paper's MTU (sec. 4: Ethernet, 1500 bytes).
 inline constexpr std::uint32_t kMtu = 1500;
 
+// [eval:formula-contract]
 /// Table 1's steps for one packet, in nanoseconds, plus one copy.
 struct StepTimes {
     double a_ns = 0;     ///< (A) pseudo NIC processing.
@@ -34,6 +35,7 @@ struct StepTimes {
 /// Sec. 4.4: `mtu` bytes per (A + B + C + copy), in Mbit/s (10^6 bit/s).
 /// @return 0 when the steps take no time (no meaningful rate).
 double throughput_mbps(const StepTimes& steps, std::uint32_t mtu = kMtu);
+// [/eval:formula-contract]
 
 /// The steps a cost model charges for one packet with a `copy_bytes` slice.
 StepTimes model_steps(const machine::CostModel& model, std::uint64_t copy_bytes);
@@ -54,6 +56,7 @@ struct LoadPoint {
     double packets_per_interrupt = 0;  ///< delivered / interrupts.
 };
 
+// [eval:summary-contract]
 /// What a load curve says.
 struct LoadSummary {
     /// The highest delivered rate at any offered load (the saturation throughput).
@@ -77,5 +80,6 @@ inline constexpr double kOneInterruptPerPacket = 1.01;
 
 /// Summarise `curve` (points in any order). An empty curve gives all zeros.
 LoadSummary summarize_load_curve(const std::vector<LoadPoint>& curve);
+// [/eval:summary-contract]
 
 }  // namespace twinos::eval

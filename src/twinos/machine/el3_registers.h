@@ -8,8 +8,9 @@
 // driver (`Driver3c905x`) and, from chapter 4, the pseudo NIC all read it,
 // exactly as three independent programs would read one datasheet.
 //
-// Values are from ../shared/FACTS.md §1 (3c59x.c `enum vortex_cmd`,
-// `vortex_status`, `boom_rx_desc`, `boom_tx_desc`; FreeBSD if_xlreg.h).
+// Values are those of Linux 3c59x.c (`enum vortex_cmd`, `vortex_status`,
+// `boom_rx_desc`, `boom_tx_desc`) and FreeBSD if_xlreg.h; restated in
+// chapters/appendix-facts.rst, "The 3c905 network card".
 //
 // Paper: §2.2 (the 3c905-TX and its 3c905x driver). Chapter: chapters/03-nic.rst.
 #pragma once
