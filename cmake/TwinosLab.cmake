@@ -178,7 +178,8 @@ function(twinos_check_lab_choice)
   else()
     get_property(work GLOBAL PROPERTY TWINOS_LAB_WORK_FILE)
     file(RELATIVE_PATH shown ${PROJECT_SOURCE_DIR} ${work})
-    message(STATUS "TwinOS lab: ${TWINOS_LAB} -- edit ${shown} (your copy of the starter; "
-                   "grade with --target grade-${TWINOS_LAB})")
+    message(STATUS "TwinOS lab: ${TWINOS_LAB} -- edit ${shown}")
+    message(STATUS "TwinOS lab: that file is your copy of the starter (configure never overwrites it); "
+                   "grade with --target grade-${TWINOS_LAB}")
   endif()
 endfunction()

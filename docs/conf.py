@@ -14,8 +14,10 @@ root_doc = "docs/index"
 
 extensions = ["breathe", "sphinx.ext.graphviz"]
 include_patterns = ["docs/**", "chapters/**", "labs/**"]
-exclude_patterns = ["build*", "docs/_extra", "**/starter/**"]
+exclude_patterns = ["build*", "docs/_extra", "docs/_static", "**/starter/**", "**/cheats/**", "**/work/**"]
 html_extra_path = ["_extra"]
+html_static_path = ["_static"]
+html_css_files = ["twinos.css"]
 html_theme = "furo"
 html_title = "TwinOS Monitor"
 graphviz_output_format = "svg"
@@ -24,7 +26,12 @@ breathe_projects = {"twinos": os.environ.get("TWINOS_DOXYGEN_XML", "../build/doc
 breathe_default_project = "twinos"
 breathe_domain_by_extension = {"h": "cpp", "cpp": "cpp"}
 primary_domain = "cpp"
-highlight_language = "cpp"
+# Literal blocks (``::``) are console output or plain text unless a page says
+# otherwise; code from the sources always names its language.
+highlight_language = "none"
+# Figures, tables and code blocks are numbered ("Fig. 3", "Table 2", "Listing 5").
+numfig = True
+numfig_format = {"figure": "Fig. %s", "table": "Table %s", "code-block": "Listing %s"}
 
 # Breathe's "#include" line links to Doxygen file pages we do not render.
 nitpick_ignore_regex = [("std:ref", r".*_8h(_source)?")]

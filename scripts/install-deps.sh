@@ -12,11 +12,16 @@ packages=(
     libpcap-dev libcli11-dev nlohmann-json3-dev
     # docs: Doxygen XML -> Breathe -> Sphinx, and the diagrams
     doxygen python3-sphinx python3-breathe furo graphviz
+    # the site read in a headless browser (scripts/check_site_layout.py)
+    chromium-headless-shell fonts-dejavu-core
     # helpers the scripts and tests use
     python3 python3-matplotlib tcpdump tshark clang-format
     # the side-by-side bench (scripts/bench.py): editcap and GNU time;
     # instruction counts (scripts/instruction_budget.py): valgrind
     wireshark-common time valgrind
+    # real captures from Linux stacks in network namespaces
+    # (scripts/make_real_captures.sh, the live-wire tests)
+    iproute2 iputils-ping ethtool
 )
 
 missing=()

@@ -23,6 +23,15 @@ protected:
     PhysAddr high_first = config.preceding.base;
 };
 
+// A failing test names what it compared: the strong types print readably.
+TEST(AddressPrinting, StrongTypesAndStatusesPrintAsWhatTheyAre) {
+    EXPECT_EQ(::testing::PrintToString(PhysAddr{0x7000}), "PhysAddr 0x7000");
+    EXPECT_EQ(::testing::PrintToString(VirtAddr{0x40000000}), "VirtAddr 0x40000000");
+    EXPECT_EQ(::testing::PrintToString(Port{0xe00e}), "Port 0xe00e");
+    EXPECT_EQ(::testing::PrintToString(MapStatus::AlreadyMapped), "already mapped");
+    EXPECT_EQ(::testing::PrintToString(Fault::Protection), to_string(Fault::Protection));
+}
+
 TEST_F(AddressSpaceTest, MapsAFrameOfItsOwnPartitionAndTranslatesWithTheOffset) {
     ASSERT_EQ(coexisting.map(VirtAddr{0x40000}, PhysAddr{0x7000}, Perm::ReadWrite), MapStatus::Ok);
     Translation t = coexisting.translate(VirtAddr{0x40123}, Access::Read);

@@ -91,6 +91,7 @@ void check_written(std::ofstream& out, const std::filesystem::path& dir, const c
     files.written.push_back(name);
 }
 
+// [eval:stale-tables]
 // A table this run did not measure must not stay behind from an earlier
 // run: eval.json describes this run only, and the plots read the CSVs.
 void remove_stale(const std::filesystem::path& dir, EvalFiles& files) {
@@ -104,10 +105,10 @@ void remove_stale(const std::filesystem::path& dir, EvalFiles& files) {
                                      ec.message());
     }
 }
+// [/eval:stale-tables]
 
 }  // namespace
 
-// [eval:write-files]
 EvalFiles write_eval_files(const EvalResults& r, const std::filesystem::path& dir) {
     EvalFiles files;
     std::error_code ec;
@@ -222,7 +223,6 @@ EvalFiles write_eval_files(const EvalResults& r, const std::filesystem::path& di
     remove_stale(dir, files);
     return files;
 }
-// [/eval:write-files]
 
 void print_eval_summary(const EvalResults& r, std::ostream& out) {
     char line[256];

@@ -5,6 +5,8 @@
 // `map` and `translate` live in page_walk.cpp, the file lab 1 hands out.
 #include "twinos/machine/address_space.h"
 
+#include <ostream>
+
 #include <algorithm>
 
 #include "twinos/machine/trace.h"
@@ -30,6 +32,9 @@ const char* to_string(MapStatus status) {
     }
     return "?";
 }
+
+std::ostream& operator<<(std::ostream& out, Fault fault) { return out << to_string(fault); }
+std::ostream& operator<<(std::ostream& out, MapStatus status) { return out << to_string(status); }
 
 PageFault::PageFault(const std::string& space, VirtAddr addr, Fault fault)
     : std::runtime_error("page fault in " + space + " at " + hex(addr.value(), 8) + ": " +

@@ -65,6 +65,10 @@ enum class MapStatus : std::uint8_t {
 const char* to_string(Fault fault);
 /// The name of a map status, for messages.
 const char* to_string(MapStatus status);
+/// Print a fault's or a map status's name (test failures say "already mapped", not "3").
+std::ostream& operator<<(std::ostream& out, Fault fault);
+/// See above.
+std::ostream& operator<<(std::ostream& out, MapStatus status);
 
 /// One present page-table entry.
 struct PageEntry {

@@ -15,6 +15,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <iosfwd>
 
 namespace twinos::machine {
 
@@ -79,5 +80,13 @@ public:
 private:
     std::uint16_t value_ = 0;
 };
+
+/// Print as `PhysAddr 0x7000` (test failures and messages; GoogleTest
+/// uses these instead of dumping the object's bytes).
+std::ostream& operator<<(std::ostream& out, PhysAddr a);
+/// Print as `VirtAddr 0x40000000`.
+std::ostream& operator<<(std::ostream& out, VirtAddr a);
+/// Print as `Port 0xe00e`.
+std::ostream& operator<<(std::ostream& out, Port p);
 
 }  // namespace twinos::machine

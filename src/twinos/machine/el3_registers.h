@@ -69,6 +69,9 @@ inline constexpr std::uint16_t kUpListPtr = 0x38;        ///< 32-bit.
 inline constexpr std::uint16_t kStampClockLow = 0x28;
 inline constexpr std::uint16_t kStampClockHigh = 0x2c;  ///< See `kStampClockLow`.
 
+// [/twinos:el3-registers]
+
+// [twinos:el3-commands]
 /// Commands: the top 5 bits of the command word; the low 11 are a parameter.
 inline constexpr std::uint16_t TotalReset = 0 << 11;
 inline constexpr std::uint16_t SelectWindow = 1 << 11;
@@ -98,6 +101,9 @@ constexpr std::uint16_t command_of(std::uint16_t word) { return word & 0xf800; }
 /// The parameter part of a command word.
 constexpr std::uint16_t parameter_of(std::uint16_t word) { return word & 0x07ff; }
 
+// [/twinos:el3-commands]
+
+// [twinos:el3-status]
 /// Status / interrupt bits (EL3_STATUS, AckIntr, SetIntrEnb, SetStatusEnb).
 inline constexpr std::uint16_t IntLatch = 0x0001;
 inline constexpr std::uint16_t HostError = 0x0002;
@@ -135,6 +141,9 @@ inline constexpr std::uint32_t kDmaReceiveStamps = 0x40000000u;
 /// UpPktStatus register: the upload engine is stalled.
 inline constexpr std::uint32_t kUpStalled = 0x2000;
 
+// [/twinos:el3-status]
+
+// [twinos:el3-descriptors]
 /// Upload Packet Descriptor (UPD), 16 bytes little-endian with one fragment.
 inline constexpr std::uint32_t kUpdNext = 0;         ///< Physical address of the next UPD.
 inline constexpr std::uint32_t kUpdStatus = 4;       ///< Written by the NIC.
@@ -180,6 +189,6 @@ inline constexpr std::uint32_t kUpdOverflow = 0x1000000;
 inline constexpr std::uint32_t kDpdLengthMask = 0x1fff;
 inline constexpr std::uint32_t kDpdTxIndicate = 0x8000;           ///< Linux TxDComplete.
 inline constexpr std::uint32_t kDpdTxIntrUploaded = 0x80000000u;  ///< Raise DownComplete.
-// [/twinos:el3-registers]
+// [/twinos:el3-descriptors]
 
 }  // namespace twinos::machine::el3
