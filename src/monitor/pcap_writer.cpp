@@ -8,9 +8,16 @@
 #include <cstdio>
 #include <cstring>
 
+#include <stdio_ext.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace monitor {
+
+namespace {
+constexpr std::uint64_t kFileHeaderBytes = 24;    // pcap's global header
+constexpr std::uint64_t kRecordHeaderBytes = 16;  // and each record's
+}  // namespace
 
 PcapWriter::PcapWriter(const std::string& path, std::uint32_t snaplen)
     : path_(path == "-" ? "stdout" : path) {
@@ -24,6 +31,8 @@ PcapWriter::PcapWriter(const std::string& path, std::uint32_t snaplen)
         dumper_ = pcap_dump_fopen(dead_, file);
         if (dumper_ == nullptr) std::fclose(file);
     }
+    buffered_ = kFileHeaderBytes;  // pcap_dump_fopen wrote the header into the buffer
+    record_ends_.push_back(kFileHeaderBytes);
     if (dumper_ == nullptr) {
         const std::string why = file == nullptr ? std::strerror(errno) : pcap_geterr(dead_);
         pcap_close(dead_);
@@ -49,19 +58,59 @@ void PcapWriter::write(const capture::RecordHeader& h, std::span<const std::byte
     header.ts.tv_usec = time_ns - seconds * 1'000'000'000;  // nanoseconds in a nanosecond file
     header.caplen = static_cast<bpf_u_int32>(slice.size());
     header.len = h.original_length;
+    // Flush before the record rather than let stdio flush in its middle.
+    const std::uint64_t bytes = kRecordHeaderBytes + slice.size();
+    if (buffered_ + bytes > buffer_.size()) flush();
     pcap_dump(reinterpret_cast<u_char*>(dumper_), &header,
               reinterpret_cast<const u_char*>(slice.data()));
+    buffered_ += bytes;
+    record_ends_.push_back((record_ends_.empty() ? on_disk_ : record_ends_.back()) + bytes);
     // Only this thread writes the file: the unlocked check is enough, and
     // the locked one is a measurable share of a million small records.
     if (ferror_unlocked(pcap_dump_file(dumper_))) {
-        throw WriteError(path_ + ": write failed: " + std::strerror(errno));
+        const int error = errno;
+        cut_back_to_whole_records();
+        throw WriteError(path_ + ": write failed: " + std::strerror(error));
     }
+}
+
+void PcapWriter::flush() {
+    if (pcap_dump_flush(dumper_) != 0) {
+        const int error = errno;
+        cut_back_to_whole_records();
+        throw WriteError(path_ + ": write failed: " + std::strerror(error) +
+                         " (the file ends with its last whole record)");
+    }
+    if (!record_ends_.empty()) on_disk_ = record_ends_.back();
+    record_ends_.clear();
+    buffered_ = 0;
+}
+
+void PcapWriter::cut_back_to_whole_records() {
+    std::FILE* file = pcap_dump_file(dumper_);
+    __fpurge(file);  // what the failed write left in the buffer never goes out
+    const int fd = fileno(file);
+    struct stat st {};
+    if (::fstat(fd, &st) == 0 && S_ISREG(st.st_mode)) {
+        // The largest record end the file reaches: every byte before it is
+        // whole records; a pipe cannot be cut, and is left as it is.
+        std::uint64_t keep = on_disk_;
+        for (std::uint64_t end : record_ends_) {
+            if (end <= static_cast<std::uint64_t>(st.st_size)) keep = end;
+        }
+        if (::ftruncate(fd, static_cast<off_t>(keep)) != 0) {
+            // Nothing more to do: the error being reported already names the file.
+        }
+        on_disk_ = keep;
+    }
+    record_ends_.clear();
+    buffered_ = 0;
 }
 
 void PcapWriter::finish(const CaptureTotals&) {
     // pcap has nowhere to put the loss count: the summary reports it.
-    const bool ok = pcap_dump_flush(dumper_) == 0;
-    pcap_dump_close(dumper_);
+    flush();
+    const bool ok = std::fclose(pcap_dump_file(dumper_)) == 0;
     dumper_ = nullptr;
     if (!ok) throw WriteError(path_ + ": write failed: " + std::strerror(errno));
 }

@@ -6,9 +6,16 @@
 // construction. Timestamps are nanoseconds (the "a1b23c4d" magic); the
 // snapshot length is the largest slice a rule takes.
 //
+// Whole records only, whatever happens: the stdio buffer is flushed by us,
+// always at a record's end, before it could fill (so the file on disk ends
+// at a record boundary even after SIGKILL); and when a write fails (a full
+// disk, a file size limit), the file is cut back to the last whole record
+// that reached it before the error is reported.
+//
 // Chapter: chapters/06-monitor-ap.rst.
 #pragma once
 
+#include <cstdint>
 #include <vector>
 
 #include "monitor/log_writer.h"
@@ -34,6 +41,13 @@ private:
     // The stdio buffer libpcap writes through: large, so that a million
     // small records take a few hundred writes, not tens of thousands.
     std::vector<char> buffer_;
+    std::uint64_t buffered_ = 0;              // bytes in buffer_ (whole records)
+    std::vector<std::uint64_t> record_ends_;  // file offsets where buffered records end
+    std::uint64_t on_disk_ = 0;               // file offset every flushed record ends by
+    // Write the buffer out; on failure cut the file back and throw.
+    void flush();
+    // After a failed write: drop the buffer, cut the file to its last whole record.
+    void cut_back_to_whole_records();
     pcap* dead_ = nullptr;
     pcap_dumper* dumper_ = nullptr;
 };

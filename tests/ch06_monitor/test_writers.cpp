@@ -242,33 +242,73 @@ TEST(OutputErrors, AnUncreatableFileIsNamedInTheError) {
                  monitor::WriteError);
 }
 
-TEST(OutputErrors, AFullDiskLeavesAValidFileUpToTheLastWholePacket) {
-    // A child process whose files may not grow past 200 000 bytes: the
-    // writer hits EFBIG partway, reports it, and the file must still read.
-    const fs::path path = temp_file("full.pcapng");
+// In a child process whose files may not grow past `limit` bytes, write
+// `rounds` x 50 packets in `format`; the child exits 0 when the writer
+// reported the failed write, 1 when the limit never bit, 3 when it was
+// stopped by `_exit` after `kill_after` packets (a SIGKILL stand-in: no
+// destructor, no flush).
+int write_in_child(monitor::Format format, const fs::path& path, rlim_t limit, int rounds,
+                   int kill_after = -1) {
     const pid_t child = fork();
     if (child == 0) {
         std::signal(SIGXFSZ, SIG_IGN);
-        rlimit limit{200'000, 200'000};
-        setrlimit(RLIMIT_FSIZE, &limit);
+        rlimit fsize{limit, limit};
+        setrlimit(RLIMIT_FSIZE, &fsize);
         const auto packets = sample_packets();
+        int written = 0;
         try {
-            auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
-            for (int round = 0; round < 20; ++round) {
-                for (const Packet& p : packets) writer->write(p.header, p.bytes, 0);
+            auto writer = monitor::open_writer(format, path, 1536);
+            for (int round = 0; round < rounds; ++round) {
+                for (const Packet& p : packets) {
+                    if (written++ == kill_after) _exit(3);
+                    writer->write(p.header, p.bytes, 0);
+                }
             }
             writer->finish({});
         } catch (const monitor::WriteError& e) {
             _exit(std::string(e.what()).find("write failed") != std::string::npos ? 0 : 2);
         }
-        _exit(1);  // the limit never bit
+        _exit(1);
     }
     int status = 0;
     waitpid(child, &status, 0);
-    ASSERT_TRUE(WIFEXITED(status));
-    ASSERT_EQ(WEXITSTATUS(status), 0) << "the writer did not report the full disk";
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 100 + WTERMSIG(status);
+}
+
+TEST(OutputErrors, AFullDiskLeavesAValidFileUpToTheLastWholePacket) {
+    // The writer hits EFBIG partway, reports it, and the file must still read.
+    const fs::path path = temp_file("full.pcapng");
+    ASSERT_EQ(write_in_child(monitor::Format::Pcapng, path, 200'000, 20), 0)
+        << "the writer did not report the full disk";
     EXPECT_GT(read_back(path).records.size(), 50u);  // and a clean end
     EXPECT_LE(fs::file_size(path), 200'000u);
+    fs::remove(path);
+}
+
+// The same for classic pcap, written by libpcap through a stdio buffer: the
+// file is cut back to its last whole record, so tcpdump never says
+// "truncated dump file". The limit falls inside a record on purpose.
+TEST(OutputErrors, AFullDiskLeavesAValidPcapUpToTheLastWholePacket) {
+    for (rlim_t limit : {rlim_t{200'000}, rlim_t{300'001}, rlim_t{1'000'003}}) {
+        SCOPED_TRACE("file size limit " + std::to_string(limit));
+        const fs::path path = temp_file("full.pcap");
+        ASSERT_EQ(write_in_child(monitor::Format::Pcap, path, limit, 40), 0)
+            << "the writer did not report the full disk";
+        const OracleFile file = read_back(path);
+        EXPECT_GT(file.records.size(), 50u);
+        EXPECT_LE(fs::file_size(path), limit);
+        fs::remove(path);
+    }
+}
+
+// Killed without a chance to flush, a pcap file still ends at a record
+// boundary: the writer flushes its buffer itself, always after a whole record.
+TEST(OutputErrors, AKilledWriterLeavesAPcapOfWholeRecords) {
+    const fs::path path = temp_file("killed.pcap");
+    ASSERT_EQ(write_in_child(monitor::Format::Pcap, path, RLIM_INFINITY, 100, 3'777), 3);
+    const OracleFile file = read_back(path);
+    EXPECT_GT(file.records.size(), 1'000u) << "the buffer was flushed on the way";
+    EXPECT_LT(file.records.size(), 3'777u) << "the last buffer never reached the file";
     fs::remove(path);
 }
 
