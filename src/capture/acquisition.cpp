@@ -137,7 +137,9 @@ void Acquisition::on_frame(Direction direction,
     if (rule != nullptr) {
         ++stats_.matched;
         ring_->count_match();
-        const Slice slice = clamp_slice(*rule, length);
+        // Clamped to the bytes actually here (a rule's offset may lie past
+        // the packet's end: then the slice is empty, never out of range).
+        const Slice slice = clamp_slice(*rule, static_cast<std::uint32_t>(packet.size()));
         RecordHeader header;
         header.timestamp_ns = static_cast<std::uint64_t>(wire_time_ns);
         header.original_length = original_length;
@@ -147,7 +149,9 @@ void Acquisition::on_frame(Direction direction,
         header.rule_id = rule->id;
         {
             HostTimer timer(stats_.copy_host, machine_.trace().host_timing());
-            if (ring_->append(header, packet.subspan(slice.offset, slice.length))) ++stats_.logged;
+            const auto bytes = slice.length == 0 ? std::span<const std::byte>{}
+                                                 : packet.subspan(slice.offset, slice.length);
+            if (ring_->append(header, bytes)) ++stats_.logged;
         }
         stats_.bytes_copied += slice.length;
         cost += machine_.cpu().costs().copy(slice.length);

@@ -84,7 +84,8 @@ struct ValidationError {
 /// Check `program` with the Linux kernel's rules: 1-4096 instructions, known
 /// opcodes (no `RET X`), jumps forward and inside the program, no constant division or
 /// modulo by zero, constant shifts below 32, scratch indexes below 16, no
-/// ancillary loads, and a return as the last instruction.
+/// ancillary loads, a return as the last instruction, and no scratch word
+/// read before every path to the read has written it.
 /// @return nothing when the program may run, else the first problem.
 std::optional<ValidationError> validate(std::span<const Insn> program);
 

@@ -3,6 +3,8 @@
 // Part of the packet acquisition part (preceding OS kernel).
 #include "capture/bpf.h"
 
+#include <vector>
+
 namespace capture::bpf {
 
 namespace {
@@ -52,6 +54,43 @@ bool known_opcode(std::uint16_t code) {
 
 }  // namespace
 
+namespace {
+
+// The kernel does not clear M[] for each packet, so it refuses a program
+// that could read a scratch word no path has written yet (Linux's
+// check_load_and_stores): walk forward with the set of words surely written,
+// and at every jump target keep only what all the jumps to it agree on.
+std::optional<ValidationError> check_scratch_memory(std::span<const Insn> program) {
+    const std::size_t n = program.size();
+    std::vector<std::uint16_t> reaching(n, 0xffff);  // words written on every path to pc
+    std::uint16_t written = 0;
+    for (std::size_t pc = 0; pc < n; ++pc) {
+        const Insn& i = program[pc];
+        written &= reaching[pc];
+        const std::uint16_t cls = i.code & 0x07;
+        const auto word = static_cast<std::uint16_t>(1u << (i.k & 0x0f));
+        if (cls == kSt || cls == kStx) {
+            written |= word;
+        } else if ((cls == kLd || cls == kLdx) && (i.code & 0xe0) == kMem && !(written & word)) {
+            return ValidationError{pc, "scratch memory M[" + std::to_string(i.k) +
+                                           "] may be read before it is written"};
+        } else if (cls == kJmp) {
+            if ((i.code & 0xf0) == kJa) {
+                reaching[pc + 1 + i.k] &= written;
+            } else {
+                reaching[pc + 1 + i.jt] &= written;
+                reaching[pc + 1 + i.jf] &= written;
+            }
+            written = 0xffff;  // the next instruction is reached only by the jumps above
+        } else if (cls == kRet) {
+            written = 0xffff;  // nor does anything fall through a return
+        }
+    }
+    return std::nullopt;
+}
+
+}  // namespace
+
 // [capture:bpf-validate]
 std::optional<ValidationError> validate(std::span<const Insn> program) {
     const std::size_t n = program.size();
@@ -86,6 +125,12 @@ std::optional<ValidationError> validate(std::span<const Insn> program) {
         if (cls == kJmp) {
             // Jumps are relative to the next instruction and only go forward.
             if ((i.code & 0xf0) == kJa) {
+                if (i.k >= 0x80000000u) {
+                    return ValidationError{
+                        pc,
+                        "backward jump (a loop, as libpcap emits for protochain): the kernel's "
+                        "rules allow forward jumps only"};
+                }
                 if (i.k >= n - pc - 1) return ValidationError{pc, "jump out of the program"};
             } else if (pc + 1 + i.jt >= n || pc + 1 + i.jf >= n) {
                 return ValidationError{pc, "conditional jump out of the program"};
@@ -94,7 +139,7 @@ std::optional<ValidationError> validate(std::span<const Insn> program) {
     }
     if ((program[n - 1].code & 0x07) != kRet)
         return ValidationError{n - 1, "last instruction is not a return"};
-    return std::nullopt;
+    return check_scratch_memory(program);
 }
 // [/capture:bpf-validate]
 

@@ -69,6 +69,11 @@ std::vector<std::byte> serialize_rules(const RuleTable& table) {
     return out;
 }
 
+// A bound on what the parser reads per rule, well above the kernel's 4096:
+// a longer program parses, and the validator then refuses it with its own
+// message ("more than 4096 instructions") instead of "malformed".
+constexpr std::uint32_t kMaxParsedInstructions = 16384;
+
 std::optional<RuleTable> parse_rules(std::span<const std::byte> in) {
     std::size_t at = 0;
     std::uint32_t magic, count;
@@ -79,7 +84,7 @@ std::optional<RuleTable> parse_rules(std::span<const std::byte> in) {
     for (std::uint32_t r = 0; r < count; ++r) {
         std::uint32_t id, offset, size, n;
         if (!get32(in, at, id) || !get32(in, at, offset) || !get32(in, at, size) ||
-            !get32(in, at, n) || id > 255 || n > bpf::kMaxInstructions) {
+            !get32(in, at, n) || id > 255 || n > kMaxParsedInstructions) {
             return std::nullopt;
         }
         CopyRule rule{static_cast<std::uint8_t>(id), {}, offset, size};

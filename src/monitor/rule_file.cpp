@@ -4,13 +4,56 @@
 
 #include <pcap/pcap.h>
 
+#include <cctype>
 #include <charconv>
 #include <fstream>
 #include <sstream>
 
 namespace monitor {
 
+namespace {
+// The number of `and`/`or` (and `&&`/`||`) words in an expression: how many
+// terms libpcap must combine. Its code generator and optimizer grow much
+// faster than linearly in that (400 terms take seconds, 1 600 minutes).
+std::size_t count_connectives(const std::string& expression) {
+    std::size_t count = 0, at = 0;
+    while (at < expression.size()) {
+        if (expression.compare(at, 2, "&&") == 0 || expression.compare(at, 2, "||") == 0) {
+            ++count;
+            at += 2;
+            continue;
+        }
+        if (std::isalpha(static_cast<unsigned char>(expression[at]))) {
+            std::size_t end = at;
+            while (end < expression.size() &&
+                   std::isalnum(static_cast<unsigned char>(expression[end])))
+                ++end;
+            const std::string word = expression.substr(at, end - at);
+            if (word == "and" || word == "or") ++count;
+            at = end;
+            continue;
+        }
+        ++at;
+    }
+    return count;
+}
+}  // namespace
+
 capture::bpf::Program compile_expression(const std::string& expression) {
+    // A bound before libpcap runs: compilation time grows steeply with the
+    // number of terms, and a rule that took minutes to compile would stop
+    // the monitor from starting. Several rules say the same and compile fast.
+    if (const std::size_t terms = count_connectives(expression) + 1; terms > kMaxFilterTerms) {
+        throw std::invalid_argument("the filter combines " + std::to_string(terms) +
+                                    " terms; at most " + std::to_string(kMaxFilterTerms) +
+                                    " are compiled (libpcap takes seconds to minutes beyond "
+                                    "that): split it into several rules with the same slice");
+    }
+    if (expression.size() > kMaxFilterBytes) {
+        throw std::invalid_argument("the filter is " + std::to_string(expression.size()) +
+                                    " bytes long; at most " + std::to_string(kMaxFilterBytes) +
+                                    " are compiled");
+    }
     // The snapshot length only bounds libpcap's `ret` values; use its maximum.
     pcap_t* dead = pcap_open_dead(DLT_EN10MB, 262144);
     bpf_program code{};
@@ -26,6 +69,13 @@ capture::bpf::Program compile_expression(const std::string& expression) {
     }
     pcap_freecode(&code);
     pcap_close(dead);
+    // What the kernel will refuse is refused here, with the kernel's reason
+    // (a program over 4 096 instructions, protochain's backward jump, ...).
+    if (auto refused = capture::bpf::validate(program)) {
+        throw std::invalid_argument("libpcap compiled it to " + std::to_string(program.size()) +
+                                    " instructions, which the kernel's rules refuse: instruction " +
+                                    std::to_string(refused->index) + ": " + refused->reason);
+    }
     return program;
 }
 

@@ -142,6 +142,35 @@ TEST(Acquisition, FiltersAndSlicesChooseWhatIsLogged) {
     EXPECT_EQ(b.acquisition().stats().seen_rx, 2u);
 }
 
+// A rule may ask for bytes a packet does not have: from an offset at its
+// end or past it the slice is empty (the record says where it would start),
+// never a read outside the packet.
+TEST(Acquisition, ARuleOffsetAtOrPastThePacketsEndLogsAnEmptySlice) {
+    for (std::uint32_t offset : {60u, 61u, 2000u, 0xffffffffu}) {
+        SCOPED_TRACE("offset " + std::to_string(offset));
+        CaptureBench b;
+        ASSERT_EQ(b.set_rules({CopyRule{1, {}, offset, 10}}), "");
+        b.send_in(microseconds(10), test_frame(60, 1, b.mac()));
+        b.run_for(milliseconds(1));
+        const auto logged = read_all(b);
+        ASSERT_EQ(logged.size(), 1u);
+        EXPECT_EQ(logged[0].header.captured_length, 0u);
+        EXPECT_EQ(logged[0].header.slice_offset, offset);
+        EXPECT_EQ(logged[0].header.original_length, 60u);
+    }
+}
+
+// A program longer than the kernel's 4096 instructions reaches the validator
+// and is refused with its reason, not as a "malformed rule table".
+TEST(Acquisition, AnOverlongProgramIsRefusedByTheValidatorsOwnMessage) {
+    CaptureBench b;
+    bpf::Program longer(5000, bpf::stmt(bpf::kLd | bpf::kImm, 1));
+    longer.push_back(bpf::stmt(bpf::kRet | bpf::kK, 1));
+    const std::string refused = b.set_rules({CopyRule{1, longer, 0, 64}});
+    EXPECT_NE(refused.find("more than 4096 instructions"), std::string::npos) << refused;
+    EXPECT_EQ(refused.find("malformed"), std::string::npos) << refused;
+}
+
 TEST(Acquisition, ABadTableIsRefusedWithItsReasonAndTheOldOneStays) {
     CaptureBench b;
     ASSERT_EQ(b.set_rules({CopyRule{1, compile_filter("udp"), 0, 64}}), "");

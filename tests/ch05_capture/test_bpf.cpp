@@ -32,6 +32,34 @@ TEST(BpfValidator, AcceptsAWellFormedProgram) {
     EXPECT_EQ(refusal(accept_all()), "");
 }
 
+// Linux does not clear M[] per packet, so it refuses a program that could read
+// a scratch word before any path wrote it; ours does the same, path by path.
+TEST(BpfValidator, RefusesScratchMemoryReadBeforeItIsWrittenOnEveryPath) {
+    const Insn ret = stmt(kRet | kK, 1);
+    EXPECT_EQ(refusal({stmt(kLd | kMem, 3), ret}),
+              "0: scratch memory M[3] may be read before it is written");
+    EXPECT_EQ(refusal({stmt(kLdx | kMem, 0), ret}),
+              "0: scratch memory M[0] may be read before it is written");
+    EXPECT_EQ(refusal({stmt(kLd | kImm, 7), stmt(kSt, 3), stmt(kLd | kMem, 3), ret}), "");
+    // Written on one branch only: the read after the join is refused.
+    const Program one_branch = {stmt(kLd | kLen, 0), jump(kJmp | kJgt | kK, 60, 0, 1), stmt(kSt, 2),
+                                stmt(kLd | kMem, 2), ret};
+    EXPECT_EQ(refusal(one_branch), "3: scratch memory M[2] may be read before it is written");
+    // Written on both branches: accepted.
+    const Program both = {stmt(kLd | kLen, 0),
+                          jump(kJmp | kJgt | kK, 60, 0, 2),
+                          stmt(kSt, 2),
+                          stmt(kJmp | kJa, 1),
+                          stmt(kSt, 2),
+                          stmt(kLd | kMem, 2),
+                          ret};
+    EXPECT_EQ(refusal(both), "");
+    // A word written only after a return does not count before it.
+    EXPECT_EQ(refusal({stmt(kLd | kLen, 0), jump(kJmp | kJeq | kK, 0, 1, 0), ret,
+                       stmt(kLd | kMem, 1), ret}),
+              "3: scratch memory M[1] may be read before it is written");
+}
+
 TEST(BpfValidator, RefusesEachBadProgramClassWithItsIndex) {
     const Insn ret = stmt(kRet | kK, 1);
     EXPECT_EQ(refusal({}), "0: empty program");
@@ -47,6 +75,9 @@ TEST(BpfValidator, RefusesEachBadProgramClassWithItsIndex) {
     EXPECT_EQ(refusal({stmt(kSt, 16), ret}), "0: scratch memory index 16 is not below 16");
     EXPECT_EQ(refusal({stmt(kLdx | kMem, 99), ret}), "0: scratch memory index 99 is not below 16");
     EXPECT_EQ(refusal({stmt(kJmp | kJa, 1), ret}), "0: jump out of the program");
+    EXPECT_EQ(refusal({stmt(kLd | kImm, 1), stmt(kJmp | kJa, 0xfffffffeu), ret}),
+              "1: backward jump (a loop, as libpcap emits for protochain): the kernel's rules "
+              "allow forward jumps only");
     EXPECT_EQ(refusal({jump(kJmp | kJeq | kK, 0, 0, 1), ret}),
               "0: conditional jump out of the program");
     EXPECT_EQ(refusal({stmt(kLd | kImm, 1)}), "0: last instruction is not a return");

@@ -71,6 +71,37 @@ TEST(RuleFile, EachKindOfMistakeIsReportedWhereItIs) {
               "rules.txt:3:1: nothing may follow the 'default' rule");
 }
 
+// Compilation is bounded before libpcap runs (a chain of thousands of terms
+// once ran for minutes), and what the kernel's rules refuse is refused at
+// compile time with the kernel's reason, not a generic "malformed".
+TEST(RuleFile, FiltersAreBoundedAndCheckedWithTheKernelsRulesWhenCompiled) {
+    auto chain = [](int terms, const char* join) {
+        std::string e;
+        for (int i = 0; i < terms; ++i)
+            e += (i ? join : "") + std::string("udp port ") + std::to_string(1000 + i);
+        return e;
+    };
+    EXPECT_FALSE(monitor::compile_expression(chain(60, " or ")).empty());
+    for (const char* join : {" or ", " || ", " and "}) {
+        SCOPED_TRACE(join);
+        try {
+            monitor::compile_expression(chain(6800, join));
+            ADD_FAILURE() << "a 6800-term chain was compiled";
+        } catch (const std::invalid_argument& e) {
+            EXPECT_NE(std::string(e.what()).find("combines 6800 terms; at most 256"),
+                      std::string::npos)
+                << e.what();
+        }
+    }
+    try {
+        monitor::compile_expression("ip protochain 6");
+        ADD_FAILURE() << "protochain's loop was accepted";
+    } catch (const std::invalid_argument& e) {
+        EXPECT_NE(std::string(e.what()).find("backward jump"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("protochain"), std::string::npos) << e.what();
+    }
+}
+
 TEST(RuleFile, AnUnreadableFileIsAnError) {
     try {
         monitor::read_rule_file("/nonexistent/rules.txt");

@@ -206,6 +206,51 @@ TEST(RunMonitor, ReplaysToPcapngReadBackByLibpcapAndTshark) {
     }
 }
 
+// A pcapng file of 60-byte frames at the given nanosecond times, built by
+// hand (not by our writer, which lab 6 hands out).
+void write_pcapng(const fs::path& path, const std::vector<std::uint64_t>& times_ns) {
+    std::vector<std::uint8_t> out;
+    auto u32 = [&](std::uint32_t v) {
+        for (int i = 0; i < 4; ++i) out.push_back(static_cast<std::uint8_t>(v >> (8 * i)));
+    };
+    for (std::uint32_t w : {0x0A0D0D0Au, 28u, 0x1A2B3C4Du, 1u, 0xffffffffu, 0xffffffffu, 28u})
+        u32(w);
+    // IDB: Ethernet, snaplen 65535, if_tsresol = 9 (nanoseconds), end of options.
+    for (std::uint32_t w : {1u, 32u, 1u, 65535u, 0x00010009u, 9u, 0u, 32u}) u32(w);
+    for (std::uint64_t t : times_ns) {
+        for (std::uint32_t w : {6u, 92u, 0u, static_cast<std::uint32_t>(t >> 32),
+                                static_cast<std::uint32_t>(t), 60u, 60u})
+            u32(w);
+        out.insert(out.end(), 60, 0x11);
+        u32(92);
+    }
+    std::ofstream(path, std::ios::binary)
+        .write(reinterpret_cast<const char*>(out.data()), out.size());
+}
+
+// A pcapng timestamp past what a signed 64-bit nanosecond clock holds (year
+// 2262) is refused by record, not wrapped; the records before it are kept.
+TEST(RunMonitor, ATimestampPastTheLatestNanosecondIsRefusedByRecord) {
+    for (std::uint64_t late : {(1ull << 63) + 5, ~0ull}) {
+        SCOPED_TRACE(late);
+        const fs::path in =
+            fs::temp_directory_path() / ("twinos-late-" + std::to_string(getpid()) + ".pcapng");
+        const fs::path out =
+            fs::temp_directory_path() / ("twinos-late-out-" + std::to_string(getpid()) + ".pcap");
+        write_pcapng(in, {1'700'000'000'000'000'000ull, late});
+        ASSERT_EQ(read_with_libpcap(in).records.size(), 2u) << "the input itself is a valid file";
+        const CommandRun r = run_twinos("run -r " + in.string() + " -w " + out.string());
+        EXPECT_NE(r.exit_code, 0) << r.output;
+        EXPECT_TRUE(has(r.output, "record 2 (byte offset")) << r.output;
+        EXPECT_TRUE(has(r.output, "does not fit a 64-bit count of nanoseconds")) << r.output;
+        const OracleFile kept = read_with_libpcap(out);
+        EXPECT_EQ(kept.error, "");
+        EXPECT_EQ(kept.records.size(), 1u) << "the frame before the bad record is kept";
+        fs::remove(in);
+        fs::remove(out);
+    }
+}
+
 TEST(RunMonitor, CountStopsAReplayAtExactlyThatManyFrames) {
     // Frames 10 µs apart: the 1 ms drain at the end must not let the wire
     // carry on past the count, as it did when -c was counted at arrival.
