@@ -16,6 +16,7 @@ const char* to_string(SecurityCause cause) {
         case SecurityCause::Misaligned: return "misaligned descriptor";
         case SecurityCause::ChainLoops: return "descriptor chain loops";
         case SecurityCause::ChainTooLong: return "descriptor chain too long";
+        case SecurityCause::FrameTooLong: return "frame to send too long";
     }
     return "?";
 }

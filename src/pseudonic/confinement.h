@@ -40,9 +40,10 @@ enum class SecurityCause : std::uint8_t {
     Misaligned,         ///< A descriptor not on an 8-byte boundary.
     ChainLoops,         ///< A descriptor list that loops back into its middle.
     ChainTooLong,       ///< More descriptors than the pseudo NIC will shadow.
+    FrameTooLong,       ///< A frame to send longer than the pseudo NIC's copy of it can hold.
 };
 /// The number of causes.
-inline constexpr std::size_t kSecurityCauses = 7;
+inline constexpr std::size_t kSecurityCauses = 8;
 
 /// The name of a cause, for reports.
 const char* to_string(SecurityCause cause);

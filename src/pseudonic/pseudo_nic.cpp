@@ -20,8 +20,7 @@ PseudoNic::PseudoNic(twinos::os::Kernel& host, Machine& machine, const DeviceAss
     // co-existing OS's reach.
     const std::uint64_t upload_bytes =
         ShadowUploadList::kMaxEntries * ShadowUploadList::kShadowStride;
-    storage_ = host_.dma_alloc(upload_bytes +
-                               ShadowDownloadList::kMaxSlots * ShadowDownloadList::kShadowStride);
+    storage_ = host_.dma_alloc(upload_bytes + ShadowDownloadList::kStorageBytes);
     upload_ = std::make_unique<ShadowUploadList>(machine_.memory(), confinement_, storage_.pa);
     download_ = std::make_unique<ShadowDownloadList>(machine_.memory(), confinement_,
                                                      storage_.pa + upload_bytes);

@@ -72,7 +72,8 @@ struct PseudoNicCounters {
 using ReceiveObserver = std::function<void(const UploadedFrame&)>;
 /// Sees every frame the driver queues for transmission, in place, when the
 /// pseudo NIC takes its DPD and before the card reads it: the fragments
-/// (bus address, length) in the co-existing OS's memory, all checked, and
+/// (bus address, length): the pseudo NIC's own copy of the frame in the
+/// preceding OS's memory, which is exactly what the card will send -- and
 /// the card's timestamp clock then (ns since the epoch).
 using TransmitObserver = std::function<void(
     std::span<const std::pair<std::uint32_t, std::uint32_t>>, std::int64_t wall_time_ns)>;
@@ -111,6 +112,9 @@ public:
     void set_receive_observer(ReceiveObserver observer) { observer_ = std::move(observer); }
     /// Call `observer` for every frame queued for transmission, once each.
     void set_transmit_observer(TransmitObserver observer) { tx_observer_ = std::move(observer); }
+    /// Frames shown to the transmit observer that the driver then left out
+    /// of its chain before the card read them: logged, never sent.
+    std::uint64_t transmit_logged_unsent() const { return download_->abandoned(); }
 
 private:
     // PseudoNic — the driver's view (pseudo_nic_trap.cpp)
@@ -143,7 +147,6 @@ private:
     PseudoNicCounters counters_;
     ReceiveObserver observer_;
     TransmitObserver tx_observer_;
-    std::vector<std::uint32_t> tx_pending_;  // DPDs shadowed and not yet passed by the card
     twinos::machine::HostTiming step_a_timing_;
     twinos::machine::HostTiming trap_timing_;
     unsigned card_window_ = 0xff;  // the window selected on the real card (unknown at first)

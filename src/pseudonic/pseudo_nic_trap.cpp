@@ -34,18 +34,19 @@ void PseudoNic::refuse(const Refusal& r) {
 // [pseudonic:tx-capture]
 std::optional<Refusal> PseudoNic::shadow_transmit_chain(std::uint32_t driver_dpd,
                                                         std::uint32_t& shadow) {
-    if (auto refused = download_->shadow_chain(driver_dpd, shadow)) return refused;
-    // The chain runs from where the card is to the newest DPD. A DPD in it
-    // that was not in the last chain is new: the driver just queued it, and
-    // the card has not read it yet -- show it to the monitor now, once.
-    std::vector<std::uint32_t> now;
+    const std::uint32_t card_at =
+        download_->driver_address_of(card_in(kDownListPtr, IoWidth::Dword));
+    if (auto refused = download_->shadow_chain(driver_dpd, shadow, card_at)) return refused;
+    // The chain runs from where the card is to the newest DPD. A DPD new in
+    // it the driver just queued; its frame was copied into the pseudo NIC's
+    // own buffer, which is what the card will send -- show that copy to the
+    // monitor now, once. The copy is charged like the monitor's.
     for (const auto& entry : download_->last_chain()) {
-        now.push_back(entry.driver_dpd);
-        const bool seen = std::find(tx_pending_.begin(), tx_pending_.end(), entry.driver_dpd) !=
-                          tx_pending_.end();
-        if (!seen && tx_observer_) tx_observer_(entry.fragments, card_stamp_clock());
+        if (!entry.is_new) continue;
+        machine_.cpu().charge(machine_.cpu().running(),
+                              machine_.cpu().costs().copy(entry.fragments.front().second));
+        if (tx_observer_) tx_observer_(entry.fragments, card_stamp_clock());
     }
-    tx_pending_ = std::move(now);
     return std::nullopt;
 }
 // [/pseudonic:tx-capture]

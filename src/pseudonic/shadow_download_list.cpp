@@ -21,6 +21,14 @@ std::uint32_t ShadowDownloadList::slot_for(std::uint32_t driver_dpd) {
     return shadow;
 }
 
+std::uint32_t ShadowDownloadList::bounce_of(std::uint32_t shadow) const {
+    const std::uint32_t slot =
+        (shadow - static_cast<std::uint32_t>(storage_.value())) / kShadowStride;
+    return static_cast<std::uint32_t>(
+        (storage_ + std::uint64_t{kMaxSlots} * kShadowStride + std::uint64_t{slot} * kBounceBytes)
+            .value());
+}
+
 std::uint32_t ShadowDownloadList::driver_address_of(std::uint32_t shadow) const {
     for (const auto& [driver, mine] : slots_) {
         if (mine == shadow) return driver;
@@ -30,10 +38,12 @@ std::uint32_t ShadowDownloadList::driver_address_of(std::uint32_t shadow) const 
 
 // [pseudonic:shadow-dpd-chain]
 std::optional<Refusal> ShadowDownloadList::shadow_chain(std::uint32_t driver_dpd,
-                                                        std::uint32_t& shadow_head) {
+                                                        std::uint32_t& shadow_head,
+                                                        std::uint32_t card_at) {
     struct Checked {
         std::uint32_t dpd, next, header;
         std::vector<std::pair<std::uint32_t, std::uint32_t>> fragments;
+        std::uint32_t bytes = 0;  // the frame's length, all fragments together
     };
     std::vector<Checked> chain;
     std::size_t new_slots = 0;
@@ -68,32 +78,61 @@ std::optional<Refusal> ShadowDownloadList::shadow_chain(std::uint32_t driver_dpd
                                length & kFragLengthMask};
             }
             c.fragments.emplace_back(addr, length);
+            c.bytes += length & kFragLengthMask;
             if (length & kLastFrag) break;
         }
+        if (c.bytes > kBounceBytes)
+            return Refusal{SecurityCause::FrameTooLong, "DPD frame", dpd, c.bytes};
         dpd = c.next;
         chain.push_back(std::move(c));
     }
-    // Everything checked: write the shadows, linked to each other.
-    shadow_head = 0;
-    last_chain_.clear();
-    for (const Checked& c : chain) {
-        ChainEntry e{c.dpd, {}};
-        for (auto [addr, length] : c.fragments)
-            e.fragments.emplace_back(addr, length & kFragLengthMask);
-        last_chain_.push_back(std::move(e));
+    // Everything checked. A DPD the card has not yet read since its frame
+    // was copied keeps its copy; every other DPD of the chain is new and
+    // has its frame copied now, once, into its slot's buffer. The card sends
+    // that copy, so what the monitor logs from it is what goes on the wire,
+    // whatever the guest writes into its own buffer later. Pending are the
+    // DPDs of the last chain from the one the card is at onwards.
+    std::vector<std::uint32_t> pending;
+    bool from_card = false;
+    for (const ChainEntry& e : last_chain_) {
+        from_card = from_card || (card_at != 0 && e.driver_dpd == card_at);
+        if (from_card) pending.push_back(e.driver_dpd);
     }
+    auto was_queued = [&](std::uint32_t dpd) {
+        return std::find(pending.begin(), pending.end(), dpd) != pending.end();
+    };
+    // A pending DPD the new chain leaves out was logged but will not be sent.
+    for (std::uint32_t dpd : pending) {
+        if (std::none_of(chain.begin(), chain.end(),
+                         [&](const Checked& c) { return c.dpd == dpd; }))
+            ++abandoned_;
+    }
+    last_chain_.clear();
+    shadow_head = 0;
     for (std::size_t i = chain.size(); i-- > 0;) {
         const Checked& c = chain[i];
         const PhysAddr shadow{slot_for(c.dpd)};
+        const std::uint32_t bounce = bounce_of(static_cast<std::uint32_t>(shadow.value()));
+        const bool is_new = !was_queued(c.dpd);
+        if (is_new) {
+            std::uint32_t at = bounce;
+            for (auto [addr, length] : c.fragments) {
+                const std::uint32_t n = length & kFragLengthMask;
+                memory_.write(PhysAddr{at}, memory_.span(PhysAddr{addr}, n));
+                at += n;
+            }
+            copied_length_[c.dpd] = c.bytes;
+        }
+        const std::uint32_t bytes = copied_length_[c.dpd];
         memory_.write32(shadow + kDpdNext, i + 1 < chain.size() ? slot_for(chain[i + 1].dpd) : 0);
         memory_.write32(shadow + kDpdHeader, c.header);
-        for (std::size_t f = 0; f < c.fragments.size(); ++f) {
-            const bool last = f + 1 == c.fragments.size();
-            memory_.write32(shadow + kDpdFragAddr + f * 8, c.fragments[f].first);
-            memory_.write32(shadow + kDpdFragLength + f * 8,
-                            c.fragments[f].second | (last ? kLastFrag : 0));
-        }
+        memory_.write32(shadow + kDpdFragAddr, bounce);
+        memory_.write32(shadow + kDpdFragLength, bytes | kLastFrag);
         shadow_head = static_cast<std::uint32_t>(shadow.value());
+    }
+    for (const Checked& c : chain) {
+        const std::uint32_t bounce = bounce_of(slot_for(c.dpd));
+        last_chain_.push_back({c.dpd, {{bounce, copied_length_[c.dpd]}}, !was_queued(c.dpd)});
     }
     return std::nullopt;
 }

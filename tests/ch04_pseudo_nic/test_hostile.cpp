@@ -228,6 +228,60 @@ TEST(HostileDriver, LinkingABadDpdBehindTheCardsBackIsRefusedAtDownUnstall) {
     EXPECT_EQ(b.sent.kept()[0].bytes, test_frame(200, 1));
 }
 
+// What the monitor is shown for a transmitted frame is what the card sends,
+// even if the guest rewrites its buffer between queueing the DPD and the
+// card reading it: the pseudo NIC sends its own copy. Two ways in: the card
+// idle (it reads at the next event), and the engine stalled with the chain
+// re-shadowed at DownUnstall after the rewrite.
+TEST(HostileDriver, RewritingAQueuedBufferCannotMakeTheLogDifferFromTheWire) {
+    for (bool stalled : {false, true}) {
+        SCOPED_TRACE(stalled ? "engine stalled, re-shadowed at DownUnstall" : "card idle");
+        HostileBench b;
+        std::vector<std::vector<std::byte>> logged;
+        b.pseudo().set_transmit_observer(
+            [&](std::span<const std::pair<std::uint32_t, std::uint32_t>> f, std::int64_t) {
+                std::vector<std::byte> frame;
+                for (auto [addr, len] : f) {
+                    auto bytes = b.mem().span(PhysAddr{addr}, len);
+                    frame.insert(frame.end(), bytes.begin(), bytes.end());
+                }
+                logged.push_back(std::move(frame));
+            });
+        const std::uint32_t dpd = 0x320000, buffer = 0x330000;
+        const std::vector<std::byte> said(200, std::byte{'A'}), rewritten(200, std::byte{'S'});
+        b.mem().write(PhysAddr{buffer}, said);
+        b.mem().write32(PhysAddr{dpd + kDpdNext}, 0);
+        b.mem().write32(PhysAddr{dpd + kDpdHeader}, 200);
+        b.mem().write32(PhysAddr{dpd + kDpdFragAddr}, buffer);
+        b.mem().write32(PhysAddr{dpd + kDpdFragLength}, 200 | kLastFrag);
+        if (stalled) b.command(DownStall);
+        b.down_list_ptr(dpd);
+        b.mem().write(PhysAddr{buffer}, rewritten);  // before the card reads it
+        if (stalled) b.command(DownUnstall);         // re-shadows the chain
+        b.run_for(milliseconds(1));
+        ASSERT_EQ(b.sent.kept().size(), 1u);
+        ASSERT_EQ(logged.size(), 1u) << "shown once, not again at the re-shadow";
+        EXPECT_EQ(logged[0], b.sent.kept()[0].bytes) << "the log and the wire differ";
+        EXPECT_EQ(b.sent.kept()[0].bytes, said) << "the card sent the copy made when it was queued";
+        EXPECT_EQ(b.pseudo().transmit_logged_unsent(), 0u);
+    }
+}
+
+TEST(HostileDriver, AFrameLongerThanThePseudoNicsCopyIsRefused) {
+    HostileBench b;
+    const std::uint32_t dpd = 0x320000;
+    b.mem().write32(PhysAddr{dpd + kDpdNext}, 0);
+    b.mem().write32(PhysAddr{dpd + kDpdHeader}, 0);
+    b.mem().write32(PhysAddr{dpd + kDpdFragAddr}, 0x330000);
+    b.mem().write32(PhysAddr{dpd + kDpdFragLength}, 4000);
+    b.mem().write32(PhysAddr{dpd + kDpdFragAddr + 8}, 0x340000);
+    b.mem().write32(PhysAddr{dpd + kDpdFragLength + 8}, 4000 | kLastFrag);
+    b.down_list_ptr(dpd);
+    b.run_for(milliseconds(1));
+    EXPECT_EQ(b.pseudo().security().count(SecurityCause::FrameTooLong), 1u);
+    EXPECT_TRUE(b.sent.kept().empty());
+}
+
 TEST(HostileDriver, ALoopingDpdChainIsRefused) {
     HostileBench b;
     const std::uint32_t a = 0x320000, c = 0x320010;

@@ -144,6 +144,10 @@ void report_pseudo_nic_counters(const pseudonic::PseudoNic& p, std::ostream& out
         << " while_coexisting=" << c.rx_interrupts_coexisting_running
         << " published=" << c.frames_published << " security_events=" << p.security().total()
         << '\n';
+    if (p.transmit_logged_unsent() != 0) {
+        out << "pseudo  tx_logged_unsent=" << p.transmit_logged_unsent()
+            << " (frames logged, then dropped from the driver's chain before the card read them)\n";
+    }
     for (std::size_t i = 0; i < pseudonic::kSecurityCauses; ++i) {
         const auto cause = static_cast<pseudonic::SecurityCause>(i);
         if (p.security().count(cause)) {
