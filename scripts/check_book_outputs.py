@@ -28,7 +28,7 @@ import sys
 import tempfile
 
 MARK = re.compile(r"^\.\. output-of: (.+)$")
-REPORT_LINE = re.compile(r"(\b[a-z_]+=[0-9][^ ]*.*){2,}")
+REPORT_LINE = re.compile(r"((?:^|\s)[a-z_]+=[0-9][^ ]*.*){2,}")  # not -option=value
 
 
 def literal_blocks(lines):

@@ -12,6 +12,8 @@ packages=(
     libpcap-dev libcli11-dev nlohmann-json3-dev
     # docs: Doxygen XML -> Breathe -> Sphinx, and the diagrams
     doxygen python3-sphinx python3-breathe furo graphviz
+    # the fuzz preset: clang with libFuzzer and the sanitizers' runtime
+    clang libclang-rt-14-dev
     # the site read in a headless browser (scripts/check_site_layout.py)
     chromium-headless-shell fonts-dejavu-core
     # helpers the scripts and tests use

@@ -42,6 +42,12 @@ enum class SecurityCause : std::uint8_t {
     ChainTooLong,       ///< More descriptors than the pseudo NIC will shadow.
     FrameTooLong,       ///< A frame to send longer than the pseudo NIC's copy of it can hold.
 };
+#ifdef TWINOS_FUZZ
+/// Fuzz build only: when true, Confinement::check accepts everything (the
+/// fuzz self-test's deliberately weakened check).
+extern bool fuzz_selftest_weaken_confinement;
+#endif
+
 /// The number of causes.
 inline constexpr std::size_t kSecurityCauses = 8;
 

@@ -13,9 +13,9 @@ namespace twinos::test {
 /// DriverBench on the machine whose NIC is shared through the pseudo NIC.
 class PseudoBench : public DriverBench {
 public:
-    explicit PseudoBench(os::DriverOptions driver = {})
+    explicit PseudoBench(os::DriverOptions driver = {}, std::uint64_t memory_bytes = 32ull << 20)
         : PseudoBench(std::make_shared<pseudonic::SharedNicSystem>(
-              MachineConfig::shared_nic(32ull << 20), options_with(driver))) {}
+              MachineConfig::shared_nic(memory_bytes), options_with(driver))) {}
 
     pseudonic::PseudoNic& pseudo() { return *system_->pseudo_nic(); }
 

@@ -84,6 +84,9 @@ public:
     std::uint16_t rx_filter() const { return rx_filter_; }
     /// The UPD the upload engine will fill next (0: none).
     PhysAddr up_list_ptr() const { return PhysAddr{up_list_ptr_}; }
+    /// The DPD the download engine reads next (0 when idle): for checks
+    /// that walk what the card can reach.
+    PhysAddr down_list_ptr() const { return PhysAddr{dn_list_ptr_}; }
     /// True while the upload engine is stalled (by command or end of channel).
     bool upload_stalled() const { return up_stalled_ || up_end_of_channel_; }
     /// The station address this card's EEPROM holds (derived from its name).
