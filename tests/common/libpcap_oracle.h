@@ -59,7 +59,10 @@ inline OracleFile read_with_libpcap(const std::filesystem::path& path,
         file.records.push_back(
             {{b, b + h->caplen},
              h->len,
-             static_cast<std::int64_t>(h->ts.tv_sec) * 1'000'000'000 + h->ts.tv_usec});
+             // Modulo 2^64, defined for any file (a test may hold a time
+             // past what a signed nanosecond count can).
+             static_cast<std::int64_t>(static_cast<std::uint64_t>(h->ts.tv_sec) * 1'000'000'000u +
+                                       static_cast<std::uint64_t>(h->ts.tv_usec))});
     }
     if (r != PCAP_ERROR_BREAK) file.error = pcap_geterr(p);
     if (!filter.empty()) pcap_freecode(&program);
