@@ -118,6 +118,12 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             default: return 0x300000 + (raw >> 2 & 0xfff8);
         }
     };
+    // The guest's port I/O happens while the guest runs, as on the real
+    // machine: time passes until the co-existing OS holds the CPU.
+    auto as_guest = [&] {
+        for (int i = 0; i < 1000 && m.cpu().running() != OsId::Coexisting; ++i)
+            b.run_for(microseconds(50));
+    };
     try {
         while (in.more()) {
             switch (in.u8() % 6) {
@@ -126,9 +132,16 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                     mem.write32(PhysAddr{at}, address(in.u32()));
                     break;
                 }
-                case 1: io.out32(Port{0xe000 + kUpListPtr}, address(in.u32())); break;
-                case 2: io.out32(Port{0xe000 + kDownListPtr}, address(in.u32())); break;
+                case 1:
+                    as_guest();
+                    io.out32(Port{0xe000 + kUpListPtr}, address(in.u32()));
+                    break;
+                case 2:
+                    as_guest();
+                    io.out32(Port{0xe000 + kDownListPtr}, address(in.u32()));
+                    break;
                 case 3:
+                    as_guest();
                     io.out16(Port{0xe000 + kCommand}, static_cast<std::uint16_t>(in.u32()));
                     break;
                 case 4:
