@@ -1,11 +1,16 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: MIT
 """Chapter 6 golden test: the capture files `twinos run -r` writes for every
-capture in tests/data keep the bytes they had when the digests were recorded.
+capture in tests/data, and for two generated inputs, keep the bytes they had
+when the digests were recorded -- and so does the run's summary (every
+simulated count: events, switches, interrupts, port I/O, traps, the ledger),
+so a change that skips or adds a simulated operation is a difference even if
+the file stays the same (issue 16's rule for the speed work).
 
 Four variants per capture: the default options, `-s 54`, `--format pcapng`
 and one filter (`udp`). Captures the command refuses are recorded with their
-exit status, so a refusal that starts or stops is a difference too.
+exit status, so a refusal that starts or stops is a difference too. The
+summary is recorded as the SHA-256 of its text with the file names replaced.
 
     check_output_digests.py TWINOS GOLDEN [--update-golden]
 
@@ -29,8 +34,25 @@ VARIANTS = {
 }
 
 
+# Generated inputs, as the benches use them (smaller): 64-byte frames and the
+# mixed sizes, written by `twinos generate` itself.
+GENERATED = {"generated/udp64.pcap": ["-n", "20000", "--sizes", "64"],
+             "generated/mixed.pcap": ["-n", "20000", "--sizes", "mixed", "--spacing", "20us"]}
+
+
 def captures():
     return sorted(p for p in DATA.rglob("*") if p.suffix in (".pcap", ".pcapng"))
+
+
+def generate(twinos, workdir):
+    """Write the generated inputs into workdir; return {name: path}."""
+    made = {}
+    for name, args in GENERATED.items():
+        path = Path(workdir) / Path(name).name
+        subprocess.run([twinos, "generate", "-w", str(path)] + args, check=True,
+                       stdout=subprocess.DEVNULL, timeout=120)
+        made[name] = path
+    return made
 
 
 def digest(twinos, capture, variant, workdir):
@@ -39,9 +61,12 @@ def digest(twinos, capture, variant, workdir):
     if out.exists():
         out.unlink()
     cmd = [twinos, "run", "-r", str(capture), "-w", str(out)] + args
-    r = subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
+    r = subprocess.run(cmd, capture_output=True, timeout=120)
     sha = hashlib.sha256(out.read_bytes()).hexdigest() if out.exists() else "-"
-    return f"exit={r.returncode} sha256={sha}", cmd
+    summary = (r.stdout + r.stderr).replace(str(out).encode(), b"OUT").replace(
+        str(capture).encode(), b"IN")
+    return (f"exit={r.returncode} sha256={sha} "
+            f"summary={hashlib.sha256(summary).hexdigest()[:16]}"), cmd
 
 
 def main():
@@ -51,8 +76,9 @@ def main():
     update = "--update-golden" in sys.argv[3:]
     rows, commands = {}, {}
     with tempfile.TemporaryDirectory(prefix="twinos-digests-") as work:
-        for capture in captures():
-            name = capture.relative_to(DATA).as_posix()
+        inputs = {c.relative_to(DATA).as_posix(): c for c in captures()}
+        inputs.update(generate(twinos, work))
+        for name, capture in sorted(inputs.items()):
             for variant in VARIANTS:
                 rows[(name, variant)], commands[(name, variant)] = digest(
                     twinos, capture, variant, work)
@@ -75,6 +101,8 @@ def main():
             failed += 1
             print(f"DIFFERENT {key[0]} [{key[1]}]: golden {want.get(key)}, now {rows.get(key)}")
             if key in commands:
+                if key[0] in GENERATED:
+                    print("  input: twinos generate -w IN " + " ".join(GENERATED[key[0]]))
                 print("  reproduce: " + " ".join(commands[key]))
     checked = len(set(want) & set(rows))
     if checked == 0:
