@@ -168,11 +168,10 @@ endfunction()
 # TWINOS_LAB and say which lab (and which file) this build hands out.
 function(twinos_check_lab_choice)
   get_property(labs GLOBAL PROPERTY TWINOS_LAB_PIECES)
+  string(REPLACE ";" ", " known "${labs}")
   if(NOT TWINOS_LAB)
-    string(REPLACE ";" ", " known "${labs}")
     message(STATUS "TwinOS lab: none -- the reference build (labs: ${known})")
   elseif(NOT TWINOS_LAB IN_LIST labs)
-    string(REPLACE ";" ", " known "${labs}")
     message(FATAL_ERROR "TWINOS_LAB=${TWINOS_LAB} is not a lab; the labs are: ${known} "
                         "(or empty for the reference build)")
   else()

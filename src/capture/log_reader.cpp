@@ -7,21 +7,24 @@ namespace capture {
 namespace {
 // A record the reader cannot step over means the writer is broken: stop with
 // where and what, rather than loop on a zero length or read past the data.
+LogCorrupt corrupt(std::uint64_t position, std::uint64_t offset, const std::string& what) {
+    return LogCorrupt("log ring corrupt: the record at position " + std::to_string(position) +
+                      " (area offset " + std::to_string(offset) + ") " + what);
+}
+
 void check_record(std::uint64_t position, std::uint64_t offset, std::uint32_t length,
                   std::uint16_t type, std::uint64_t left) {
-    const auto where = [&] {
-        return "log ring corrupt: the record at position " + std::to_string(position) +
-               " (area offset " + std::to_string(offset) + ") ";
-    };
     if (length == 0 || length % record::kAlignment != 0)
-        throw LogCorrupt(where() + "has length " + std::to_string(length) +
-                         ", not a positive multiple of " + std::to_string(record::kAlignment));
+        throw corrupt(position, offset,
+                      "has length " + std::to_string(length) + ", not a positive multiple of " +
+                          std::to_string(record::kAlignment));
     if (length > left)
-        throw LogCorrupt(where() + "has length " + std::to_string(length) + " but only " +
-                         std::to_string(left) + " bytes were published");
+        throw corrupt(position, offset,
+                      "has length " + std::to_string(length) + " but only " + std::to_string(left) +
+                          " bytes were published");
     if (type != record::kTypePacket && type != record::kTypePadding)
-        throw LogCorrupt(where() + "has type " + std::to_string(type) +
-                         ", neither packet nor padding");
+        throw corrupt(position, offset,
+                      "has type " + std::to_string(type) + ", neither packet nor padding");
 }
 }  // namespace
 
@@ -46,10 +49,10 @@ std::uint64_t LogReader::drain(const Sink& sink) {
             h.direction = static_cast<Direction>(area_.load<std::uint8_t>(at + record::kDirection));
             h.rule_id = area_.load<std::uint8_t>(at + record::kRuleId);
             if (record_bytes(h.captured_length) != length)
-                throw LogCorrupt("log ring corrupt: the record at position " +
-                                 std::to_string(read) + " has length " + std::to_string(length) +
-                                 " but its captured length " + std::to_string(h.captured_length) +
-                                 " needs " + std::to_string(record_bytes(h.captured_length)));
+                throw corrupt(read, at,
+                              "has length " + std::to_string(length) + " but its captured length " +
+                                  std::to_string(h.captured_length) + " needs " +
+                                  std::to_string(record_bytes(h.captured_length)));
             // A gap in the sequence is exactly the records overwritten unread.
             lost_ += h.sequence - next_sequence_;
             next_sequence_ = h.sequence + 1;

@@ -31,8 +31,7 @@ PcapWriter::PcapWriter(const std::string& path, std::uint32_t snaplen)
         dumper_ = pcap_dump_fopen(dead_, file);
         if (dumper_ == nullptr) std::fclose(file);
     }
-    buffered_ = kFileHeaderBytes;  // pcap_dump_fopen wrote the header into the buffer
-    record_ends_.push_back(kFileHeaderBytes);
+    record_ends_.push_back(kFileHeaderBytes);  // pcap_dump_fopen buffered the header
     if (dumper_ == nullptr) {
         const std::string why = file == nullptr ? std::strerror(errno) : pcap_geterr(dead_);
         pcap_close(dead_);
@@ -60,11 +59,10 @@ void PcapWriter::write(const capture::RecordHeader& h, std::span<const std::byte
     header.len = h.original_length;
     // Flush before the record rather than let stdio flush in its middle.
     const std::uint64_t bytes = kRecordHeaderBytes + slice.size();
-    if (buffered_ + bytes > buffer_.size()) flush();
+    if (buffered_end() - on_disk_ + bytes > buffer_.size()) flush();
     pcap_dump(reinterpret_cast<u_char*>(dumper_), &header,
               reinterpret_cast<const u_char*>(slice.data()));
-    buffered_ += bytes;
-    record_ends_.push_back((record_ends_.empty() ? on_disk_ : record_ends_.back()) + bytes);
+    record_ends_.push_back(buffered_end() + bytes);
     // Only this thread writes the file: the unlocked check is enough, and
     // the locked one is a measurable share of a million small records.
     if (ferror_unlocked(pcap_dump_file(dumper_))) {
@@ -81,9 +79,8 @@ void PcapWriter::flush() {
         throw WriteError(path_ + ": write failed: " + std::strerror(error) +
                          " (the file ends with its last whole record)");
     }
-    if (!record_ends_.empty()) on_disk_ = record_ends_.back();
+    on_disk_ = buffered_end();
     record_ends_.clear();
-    buffered_ = 0;
 }
 
 void PcapWriter::cut_back_to_whole_records() {
@@ -104,7 +101,6 @@ void PcapWriter::cut_back_to_whole_records() {
         on_disk_ = keep;
     }
     record_ends_.clear();
-    buffered_ = 0;
 }
 
 void PcapWriter::finish(const CaptureTotals&) {

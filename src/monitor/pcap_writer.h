@@ -41,9 +41,12 @@ private:
     // The stdio buffer libpcap writes through: large, so that a million
     // small records take a few hundred writes, not tens of thousands.
     std::vector<char> buffer_;
-    std::uint64_t buffered_ = 0;              // bytes in buffer_ (whole records)
     std::vector<std::uint64_t> record_ends_;  // file offsets where buffered records end
     std::uint64_t on_disk_ = 0;               // file offset every flushed record ends by
+    // Where the buffered records end (the buffer holds buffered_end() - on_disk_ bytes).
+    std::uint64_t buffered_end() const {
+        return record_ends_.empty() ? on_disk_ : record_ends_.back();
+    }
     // Write the buffer out; on failure cut the file back and throw.
     void flush();
     // After a failed write: drop the buffer, cut the file to its last whole record.

@@ -121,7 +121,10 @@ private:
     void execute(std::uint16_t word);
     void update_virtual_irq();
     void refuse(const Refusal& refusal);
-    std::optional<Refusal> shadow_transmit_chain(std::uint32_t driver_dpd, std::uint32_t& shadow);
+    // Shadow the driver's chain from `driver_dpd`; `card_at` is the driver
+    // DPD the card reads next (0: idle). Shows each newly copied frame.
+    std::optional<Refusal> shadow_transmit_chain(std::uint32_t driver_dpd, std::uint32_t& shadow,
+                                                 std::uint32_t card_at);
     // PseudoNic — step (A) (pseudo_nic_rx.cpp)
     void card_interrupt(int irq);
     // PseudoNic — the real card (pseudo_nic.cpp)

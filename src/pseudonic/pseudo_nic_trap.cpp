@@ -33,9 +33,8 @@ void PseudoNic::refuse(const Refusal& r) {
 
 // [pseudonic:tx-capture]
 std::optional<Refusal> PseudoNic::shadow_transmit_chain(std::uint32_t driver_dpd,
-                                                        std::uint32_t& shadow) {
-    const std::uint32_t card_at =
-        download_->driver_address_of(card_in(kDownListPtr, IoWidth::Dword));
+                                                        std::uint32_t& shadow,
+                                                        std::uint32_t card_at) {
     if (auto refused = download_->shadow_chain(driver_dpd, shadow, card_at)) return refused;
     // The chain runs from where the card is to the newest DPD. A DPD new in
     // it the driver just queued; its frame was copied into the pseudo NIC's
@@ -105,7 +104,10 @@ void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
         case kDownListPtr: {
             std::uint32_t shadow = 0;
             if (value != 0) {
-                if (auto refused = shadow_transmit_chain(value, shadow)) {
+                // Where the card is decides which DPDs still wait with their copies.
+                const std::uint32_t card_at =
+                    download_->driver_address_of(card_in(kDownListPtr, IoWidth::Dword));
+                if (auto refused = shadow_transmit_chain(value, shadow, card_at)) {
                     refuse(*refused);
                     update_virtual_irq();
                     return;
@@ -174,7 +176,7 @@ void PseudoNic::execute(std::uint16_t word) {
                     download_->driver_address_of(card_in(kDownListPtr, IoWidth::Dword));
                 std::uint32_t shadow = 0;
                 if (at != 0) {
-                    if (auto refused = shadow_transmit_chain(at, shadow)) {
+                    if (auto refused = shadow_transmit_chain(at, shadow, at)) {
                         refuse(*refused);
                         update_virtual_irq();
                     }

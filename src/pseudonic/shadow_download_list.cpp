@@ -92,48 +92,50 @@ std::optional<Refusal> ShadowDownloadList::shadow_chain(std::uint32_t driver_dpd
     // that copy, so what the monitor logs from it is what goes on the wire,
     // whatever the guest writes into its own buffer later. Pending are the
     // DPDs of the last chain from the one the card is at onwards.
-    std::vector<std::uint32_t> pending;
+    std::vector<ChainEntry> pending;
     bool from_card = false;
     for (const ChainEntry& e : last_chain_) {
         from_card = from_card || (card_at != 0 && e.driver_dpd == card_at);
-        if (from_card) pending.push_back(e.driver_dpd);
+        if (from_card) pending.push_back(e);
     }
-    auto was_queued = [&](std::uint32_t dpd) {
-        return std::find(pending.begin(), pending.end(), dpd) != pending.end();
+    auto pending_entry = [&](std::uint32_t dpd) -> const ChainEntry* {
+        for (const ChainEntry& e : pending) {
+            if (e.driver_dpd == dpd) return &e;
+        }
+        return nullptr;
     };
     // A pending DPD the new chain leaves out was logged but will not be sent.
-    for (std::uint32_t dpd : pending) {
+    for (const ChainEntry& e : pending) {
         if (std::none_of(chain.begin(), chain.end(),
-                         [&](const Checked& c) { return c.dpd == dpd; }))
+                         [&](const Checked& c) { return c.dpd == e.driver_dpd; }))
             ++abandoned_;
     }
-    last_chain_.clear();
+    std::vector<ChainEntry> accepted(chain.size());
     shadow_head = 0;
     for (std::size_t i = chain.size(); i-- > 0;) {
         const Checked& c = chain[i];
         const PhysAddr shadow{slot_for(c.dpd)};
         const std::uint32_t bounce = bounce_of(static_cast<std::uint32_t>(shadow.value()));
-        const bool is_new = !was_queued(c.dpd);
-        if (is_new) {
+        const ChainEntry* kept = pending_entry(c.dpd);
+        std::uint32_t bytes = c.bytes;
+        if (kept != nullptr) {
+            bytes = kept->fragments.front().second;  // its copy stays as the monitor saw it
+        } else {
             std::uint32_t at = bounce;
             for (auto [addr, length] : c.fragments) {
                 const std::uint32_t n = length & kFragLengthMask;
                 memory_.write(PhysAddr{at}, memory_.span(PhysAddr{addr}, n));
                 at += n;
             }
-            copied_length_[c.dpd] = c.bytes;
         }
-        const std::uint32_t bytes = copied_length_[c.dpd];
         memory_.write32(shadow + kDpdNext, i + 1 < chain.size() ? slot_for(chain[i + 1].dpd) : 0);
         memory_.write32(shadow + kDpdHeader, c.header);
         memory_.write32(shadow + kDpdFragAddr, bounce);
         memory_.write32(shadow + kDpdFragLength, bytes | kLastFrag);
         shadow_head = static_cast<std::uint32_t>(shadow.value());
+        accepted[i] = {c.dpd, {{bounce, bytes}}, kept == nullptr};
     }
-    for (const Checked& c : chain) {
-        const std::uint32_t bounce = bounce_of(slot_for(c.dpd));
-        last_chain_.push_back({c.dpd, {{bounce, copied_length_[c.dpd]}}, !was_queued(c.dpd)});
-    }
+    last_chain_ = std::move(accepted);
     return std::nullopt;
 }
 // [/pseudonic:shadow-dpd-chain]

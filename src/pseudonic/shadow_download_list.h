@@ -90,7 +90,6 @@ private:
     twinos::machine::PhysAddr storage_;
     std::map<std::uint32_t, std::uint32_t> slots_;  // driver DPD -> shadow bus address
     std::vector<ChainEntry> last_chain_;
-    std::map<std::uint32_t, std::uint32_t> copied_length_;  // driver DPD -> bytes in its copy
     std::uint64_t abandoned_ = 0;
 };
 

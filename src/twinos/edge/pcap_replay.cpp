@@ -8,7 +8,6 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstring>
-#include <limits>
 
 #include <unistd.h>
 
@@ -75,29 +74,25 @@ bool PcapReplay::next(std::int64_t& timestamp_ns, machine::WireFrame& frame) {
     const u_char* data = nullptr;
     const int result = pcap_next_ex(handle_, &header, &data);
     if (result == PCAP_ERROR_BREAK) return false;  // clean end of file
-    if (result != 1) {
+    // `file: record N (byte offset X): why`, and the replay ends there.
+    auto stop = [&](const std::string& why) {
         error_ = path_ + ": record " + std::to_string(stats_.records + 1) + " (byte offset " +
                  (offset >= 0 ? std::to_string(offset) : std::string("unknown: a pipe")) +
-                 "): " + pcap_geterr(handle_);
+                 "): " + why;
         return false;
-    }
+    };
+    if (result != 1) return stop(pcap_geterr(handle_));
     // With nanosecond precision libpcap puts nanoseconds in tv_usec. The
     // machine's clock is a signed 64-bit count of nanoseconds: a pcapng
     // timestamp past 2262-04-11 (or before 1677-09-21) does not fit, and is
     // refused by name rather than wrapped.
     const auto seconds = static_cast<std::int64_t>(header->ts.tv_sec);
     const auto fraction = static_cast<std::int64_t>(header->ts.tv_usec);
-    constexpr std::int64_t kMaxSeconds = std::numeric_limits<std::int64_t>::max() / 1'000'000'000;
-    if (seconds > kMaxSeconds || seconds < -kMaxSeconds ||
-        (seconds == kMaxSeconds &&
-         fraction > std::numeric_limits<std::int64_t>::max() - seconds * 1'000'000'000)) {
-        error_ = path_ + ": record " + std::to_string(stats_.records + 1) + " (byte offset " +
-                 (offset >= 0 ? std::to_string(offset) : std::string("unknown: a pipe")) +
-                 "): timestamp " + std::to_string(seconds) + "." + std::to_string(fraction) +
-                 " s does not fit a 64-bit count of nanoseconds (1677-09-21 to 2262-04-11)";
-        return false;
+    if (__builtin_mul_overflow(seconds, std::int64_t{1'000'000'000}, &timestamp_ns) ||
+        __builtin_add_overflow(timestamp_ns, fraction, &timestamp_ns)) {
+        return stop("timestamp " + std::to_string(seconds) + "." + std::to_string(fraction) +
+                    " s does not fit a 64-bit count of nanoseconds (1677-09-21 to 2262-04-11)");
     }
-    timestamp_ns = seconds * 1'000'000'000 + fraction;
     const auto* bytes = reinterpret_cast<const std::byte*>(data);
     frame.bytes.assign(bytes, bytes + header->caplen);  // never more than was captured
     frame.original_length = header->len;
