@@ -19,6 +19,10 @@ Device::Device(const DeviceContext& context)
 
 Ticks Device::now() const { return clock_.now(); }
 
+void Device::schedule_at(Ticks at, std::string_view event_name, EventHandler handler) {
+    clock_.schedule(ScheduleKey{}, at, event_name, handler);
+}
+
 void Device::schedule_at(Ticks at, std::string_view event_name, std::function<void()> action) {
     clock_.schedule(ScheduleKey{}, at, event_name, std::move(action));
 }

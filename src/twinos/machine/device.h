@@ -18,6 +18,7 @@
 #include <string>
 #include <string_view>
 
+#include "twinos/machine/event_queue.h"
 #include "twinos/machine/machine_config.h"
 #include "twinos/machine/port_bus.h"
 #include "twinos/machine/ticks.h"
@@ -58,7 +59,9 @@ public:
 protected:
     /// The current simulated time.
     Ticks now() const;
-    /// Run `action` at time `at`; `event_name` names it in errors.
+    /// Run `handler` at time `at`; `event_name` names it in errors.
+    void schedule_at(Ticks at, std::string_view event_name, EventHandler handler);
+    /// Run `action`, which carries its own state, at time `at`.
     void schedule_at(Ticks at, std::string_view event_name, std::function<void()> action);
     /// Assert the device's IRQ line. @pre the device has one.
     void raise_irq();

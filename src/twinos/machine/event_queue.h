@@ -11,8 +11,11 @@
 //
 // Interface:
 //   - `now()`: the current simulated time;
-//   - `schedule(key, at, name, action)`: only machine parts and devices hold a
-//     `ScheduleKey`, so OS code cannot make time pass on its own;
+//   - `schedule(key, at, name, handler)`: only machine parts and devices hold
+//     a `ScheduleKey`, so OS code cannot make time pass on its own. The
+//     handler is a member function bound to its object (`EventHandler::to`),
+//     which costs no allocation; a `std::function` works too, for the rare
+//     event that must carry its own state (boot, an OS timer's work);
 //   - `fire_next_until(limit)`: advance the clock to the next event at or
 //     before `limit` and run it;
 //   - `advance_to(t)`: move the clock forward when nothing is pending before t.
@@ -23,8 +26,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <queue>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 #include "twinos/machine/ticks.h"
@@ -52,10 +55,45 @@ class ScheduleKey {
     friend class OsTimer;
 };
 
+/// What an event does when it fires: a plain function, the object it works
+/// on and one word of argument, bound when the event is scheduled.
+///
+/// Almost every event in the machine is "call this member of that object"
+/// (deliver this interrupt line, pull the next frame, take this timer tick),
+/// so an event needs no more than this: three words, copied into the queue,
+/// no allocation and no type erasure.
+struct EventHandler {
+    /// The function an event calls, with the object and the word.
+    using Function = void (*)(void* object, std::uint64_t word);
+    Function function = nullptr;  ///< What to call.
+    void* object = nullptr;       ///< What it works on.
+    std::uint64_t word = 0;       ///< Its argument.
+
+    /// Run it.
+    void operator()() const { function(object, word); }
+
+    /// Bind `(object.*Method)()` or, when Method takes one, `(object.*Method)(word)`.
+    template <auto Method, class T>
+    static EventHandler to(T& object, std::uint64_t word = 0) {
+        return {&call<Method, T>, &object, word};
+    }
+
+private:
+    template <auto Method, class T>
+    static void call(void* object, std::uint64_t word) {
+        T& self = *static_cast<T*>(object);
+        if constexpr (std::is_invocable_v<decltype(Method), T&, std::uint64_t>) {
+            (self.*Method)(word);
+        } else {
+            (self.*Method)();
+        }
+    }
+};
+
 /// The simulated clock and the queue of events waiting for their time.
 class EventQueue {
 public:
-    /// What runs when an event fires.
+    /// What runs when an event that carries its own state fires.
     using Action = std::function<void()>;
 
     // EventQueue — public interface
@@ -63,9 +101,13 @@ public:
     /// The current simulated time.
     Ticks now() const { return now_; }
 
-    /// Queue `action` to run at time `at` (never earlier than now).
+    /// Queue `handler` to run at time `at` (never earlier than now).
     /// @pre `at >= now()`; an event in the past is a bug and throws.
     /// `name` says which event in the error; it is not kept.
+    void schedule(ScheduleKey key, Ticks at, std::string_view name, EventHandler handler);
+
+    /// Queue `action`, which carries its own state, to run at time `at`.
+    /// The action waits in a slot of its own until it fires.
     void schedule(ScheduleKey key, Ticks at, std::string_view name, Action action);
 
     /// Fire the earliest event if its time is at or before `limit`.
@@ -80,29 +122,32 @@ public:
     Ticks horizon() const;
 
     /// The number of events waiting.
-    std::size_t pending() const { return queue_.size(); }
+    std::size_t pending() const { return heap_.size(); }
 
     /// The number of events fired since the machine was built.
     std::uint64_t fired() const { return fired_; }
 
 private:
     // EventQueue — state
-    // The heap holds only what ordering needs -- time, sequence and where
-    // the action waits -- so sifting moves 24 plain bytes, never a
-    // std::function. Actions wait in slots that are reused once fired.
+    // A binary min-heap in a plain vector, ordered by (time, sequence). An
+    // event is its key and its handler -- five words, moved by plain copies
+    // when the heap is reordered.
     struct Event {
         Ticks at;
         std::uint64_t sequence;  // tie-breaker: scheduling order
-        std::uint32_t slot;      // index into actions_
+        EventHandler handler;
     };
-    struct Later {
-        bool operator()(const Event& a, const Event& b) const {
-            if (a.at != b.at) return a.at > b.at;
-            return a.sequence > b.sequence;
-        }
-    };
-    std::priority_queue<Event, std::vector<Event>, Later> queue_;
-    std::vector<Action> actions_;
+    static bool earlier(const Event& a, const Event& b) {
+        return a.at != b.at ? a.at < b.at : a.sequence < b.sequence;
+    }
+    void push(Event event);
+    Event pop();
+    // The handler of an event scheduled with an Action: runs the action
+    // waiting in slot `word`.
+    void run_action(std::uint64_t slot);
+
+    std::vector<Event> heap_;
+    std::vector<Action> actions_;  // actions waiting, by slot
     std::vector<std::uint32_t> free_slots_;
     Ticks now_{0};
     Ticks limit_{0};  // the limit of the fire_next_until call in progress

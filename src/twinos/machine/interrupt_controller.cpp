@@ -23,6 +23,7 @@ void InterruptController::assign(int irq, OsId owner, const std::string& device)
             field, "IRQ " + std::to_string(irq) + " is already owned by '" + line.device + "'");
     }
     line.irq = irq;
+    line.code = static_cast<std::uint32_t>(irq);
     line.name = "irq " + std::to_string(irq);
     line.assigned = true;
     line.owner = owner;
@@ -39,11 +40,18 @@ void InterruptController::assign_virtual(int irq, OsId os, const std::string& de
                                      std::to_string(irq));
     }
     line.irq = irq;
+    line.code = static_cast<std::uint32_t>((index_of(os) + 1) * (kMaxIrq + 1) + irq);
     line.name = "virq " + std::to_string(irq);
     line.assigned = true;
     line.is_virtual = true;
     line.owner = os;
     line.device = device;
+}
+
+InterruptController::Line& InterruptController::line_at(std::uint64_t code) {
+    constexpr std::uint64_t kLines = kMaxIrq + 1;
+    if (code < kLines) return lines_[code];
+    return virtual_lines_[code / kLines - 1][code % kLines];
 }
 
 InterruptController::Line* InterruptController::line_for(OsId who, int irq) {
@@ -104,7 +112,7 @@ void InterruptController::assert_line(Line& line) {
         trace_.emit(TraceFlag::Irq, clock_.now(), line.name + " raised by " + line.device);
     }
     clock_.schedule(ScheduleKey{}, later_of(clock_.now(), cpu_.free_at()), line.name,
-                    [this, &line] { deliver(line); });
+                    EventHandler::to<&InterruptController::deliver_line>(*this, line.code));
 }
 
 // [twinos:irq-deliver]
@@ -112,7 +120,8 @@ void InterruptController::deliver(Line& line) {
     // The CPU may have been given more work since this delivery was
     // scheduled; interrupts stay masked until it is done.
     if (cpu_.busy()) {
-        clock_.schedule(ScheduleKey{}, cpu_.free_at(), "irq", [this, &line] { deliver(line); });
+        clock_.schedule(ScheduleKey{}, cpu_.free_at(), "irq",
+                        EventHandler::to<&InterruptController::deliver_line>(*this, line.code));
         return;
     }
     const std::string& name = line.name;

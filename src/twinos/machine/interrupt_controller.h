@@ -108,9 +108,14 @@ private:
         IrqHandler handler;
         bool pending = false;  // raised, delivery scheduled, not yet delivered
         HostTiming timing;
+        std::uint32_t code = 0;  // which line, for its delivery event (line_at)
     };
     Line* line_for(OsId who, int irq);
     void assert_line(Line& line);
+    // The delivery event of the line `code` names: physical lines are
+    // 0..kMaxIrq, each OS's virtual lines follow.
+    void deliver_line(std::uint64_t code) { deliver(line_at(code)); }
+    Line& line_at(std::uint64_t code);
     void deliver(Line& line);
 
     EventQueue& clock_;

@@ -44,7 +44,8 @@ void Link::schedule_pending() {
     last_arrival_ = at;
     pending_at_ = at;
     pending_time_ns_ = timestamp_ns;  // kept exactly, even when it went backwards
-    clock_.schedule(ScheduleKey{}, at, "link:replay", [this] { arrive_pending(); });
+    clock_.schedule(ScheduleKey{}, at, "link:replay",
+                    EventHandler::to<&Link::arrive_pending>(*this));
 }
 
 void Link::arrive_pending() {
@@ -76,7 +77,8 @@ void Link::resume() {
     // A frame held behind the pause arrives now, and the replay goes on.
     last_arrival_ = later_of(last_arrival_, clock_.now());
     pending_at_ = clock_.now();
-    clock_.schedule(ScheduleKey{}, clock_.now(), "link:resume", [this] { arrive_pending(); });
+    clock_.schedule(ScheduleKey{}, clock_.now(), "link:resume",
+                    EventHandler::to<&Link::arrive_pending>(*this));
 }
 
 void Link::inject(Ticks at, WireFrame frame) {

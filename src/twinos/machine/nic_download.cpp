@@ -13,7 +13,8 @@ void Nic3c905::kick_download() {
     if (dn_scheduled_ || dn_stalled_ || dn_list_ptr_ == 0) return;
     dn_scheduled_ = true;
     // One frame at a time, no faster than the wire takes them.
-    schedule_at(later_of(now(), tx_free_at_), "download", [this] { download_one(); });
+    schedule_at(later_of(now(), tx_free_at_), "download",
+                EventHandler::to<&Nic3c905::download_one>(*this));
 }
 
 // [twinos:nic-download]

@@ -16,7 +16,9 @@ void TimeSharing::start(Ticks first_tick) {
 
 void TimeSharing::schedule_tick(Ticks at, Ticks nominal) {
     next_tick_ = at;
-    clock_.schedule(ScheduleKey{}, at, "timer", [this, nominal] { tick(nominal); });
+    clock_.schedule(ScheduleKey{}, at, "timer",
+                    EventHandler::to<&TimeSharing::tick_event>(
+                        *this, static_cast<std::uint64_t>(nominal.count())));
 }
 
 // [twinos:timer-tick]

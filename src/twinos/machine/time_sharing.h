@@ -49,6 +49,8 @@ public:
 private:
     // TimeSharing — state
     void tick(Ticks nominal);
+    // The timer event: its word is the tick's nominal time.
+    void tick_event(std::uint64_t nominal) { tick(Ticks{static_cast<std::int64_t>(nominal)}); }
     void schedule_tick(Ticks at, Ticks nominal);
     EventQueue& clock_;
     Cpu& cpu_;
