@@ -56,9 +56,17 @@ std::uint64_t LogReader::drain(const Sink& sink) {
             // A gap in the sequence is exactly the records overwritten unread.
             lost_ += h.sequence - next_sequence_;
             next_sequence_ = h.sequence + 1;
-            slice_.resize(h.captured_length);
-            area_.read(at + record::kHeaderBytes, slice_);
-            sink(h, slice_);
+            // The sink copies the slice out before the read position moves
+            // past it (below), so it can read it where it lies; only a slice
+            // split across two pages of a scattered area is gathered first.
+            std::span<const std::byte> slice =
+                area_.view(at + record::kHeaderBytes, h.captured_length);
+            if (slice.size() != h.captured_length) {
+                slice_.resize(h.captured_length);
+                area_.read(at + record::kHeaderBytes, slice_);
+                slice = slice_;
+            }
+            sink(h, slice);
             ++count;
         }
         read += length;

@@ -60,6 +60,16 @@ public:
         }
     }
     /// Copy to `out` from offset `at`. @pre it fits.
+    /// The bytes [at, at + length) in place, when they lie in one host
+    /// run (the whole region is contiguous, or they stay in one page);
+    /// empty when they cross a page boundary and must be copied with read().
+    std::span<const std::byte> view(std::uint64_t at, std::uint64_t length) const {
+        if (contiguous_ != nullptr) return {contiguous_ + at, static_cast<std::size_t>(length)};
+        if (at % kPage + length <= kPage) {
+            return {pages_[at / kPage] + at % kPage, static_cast<std::size_t>(length)};
+        }
+        return {};
+    }
     void read(std::uint64_t at, std::span<std::byte> out) const {
         if (contiguous_ != nullptr) {
             if (!out.empty()) std::memcpy(out.data(), contiguous_ + at, out.size());

@@ -2,7 +2,11 @@
 // Chapter 2 tests: the event queue orders by (tick, scheduling order).
 #include <gtest/gtest.h>
 
+#include <functional>
+#include <random>
+#include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "test_machine.h"
@@ -66,6 +70,62 @@ TEST(EventQueue, EventScheduledForNowFromAnActionFiresAfterIt) {
     dev.at(Ticks{10}, [&] { order += ",second"; });
     m.run_until(Ticks{10});
     EXPECT_EQ(order, "first,second,nested");
+}
+
+// The queue keeps its events in a vector sorted latest first, found by
+// walking from the back and, past a few dozen events, by binary search. The
+// order must be exactly the plain definition's: at every firing, the
+// earliest (time, scheduling order) of everything pending. Events schedule
+// more events from inside their handlers, through both kinds of handler,
+// with many equal times, and the queue grows past the walk's limit and
+// shrinks again.
+TEST(EventQueue, FiringOrderMatchesTheDefinitionUnderRandomLoad) {
+    Machine m(probe_config(), probe_factory());
+    ProbeDevice& dev = probe(m, "probe_p");
+    std::mt19937_64 random(20261201);
+    std::set<std::pair<std::int64_t, std::uint64_t>> expected;  // (time, scheduling order)
+    std::uint64_t scheduled = 0;
+    std::uint64_t fired = 0;
+    std::size_t longest = 0;
+    std::function<void(int)> schedule_some;
+    auto fire = [&](std::int64_t at, std::uint64_t order, int depth) {
+        ASSERT_FALSE(expected.empty());
+        EXPECT_EQ(*expected.begin(), std::make_pair(at, order)) << "firing " << fired;
+        EXPECT_EQ(m.clock().now().count(), at);
+        expected.erase(expected.begin());
+        ++fired;
+        if (depth < 3) schedule_some(depth + 1);
+    };
+    std::vector<std::pair<std::int64_t, int>> bound_events;  // by word: time and depth
+    dev.on_word = [&](std::uint64_t word) {
+        fire(bound_events[word].first, word, bound_events[word].second);
+    };
+    schedule_some = [&](int depth) {
+        const int count = static_cast<int>(random() % (depth == 0 ? 60 : 4));
+        for (int i = 0; i < count; ++i) {
+            // Few distinct times, so equal times are common.
+            const std::int64_t at =
+                m.clock().now().count() + static_cast<std::int64_t>(random() % 8) * 10;
+            const std::uint64_t order = scheduled++;
+            expected.insert({at, order});
+            if (random() % 2) {
+                if (bound_events.size() <= order) bound_events.resize(order + 1);
+                bound_events[order] = {at, depth};
+                dev.at_bound(Ticks{at}, order);
+            } else {
+                dev.at(Ticks{at}, [&fire, at, order, depth] { fire(at, order, depth); });
+            }
+        }
+        longest = std::max(longest, m.clock().pending());
+    };
+    for (int round = 0; round < 200; ++round) {
+        schedule_some(0);
+        m.run_until(m.clock().now() + Ticks{static_cast<std::int64_t>(random() % 60)});
+    }
+    m.run_until(m.clock().now() + Ticks{1000});
+    EXPECT_TRUE(expected.empty());
+    EXPECT_EQ(fired, scheduled);
+    EXPECT_GT(longest, 64u) << "the queue never grew past the walk's limit";
 }
 
 TEST(EventQueue, RefusesAnEventInThePast) {

@@ -30,6 +30,13 @@ public:
     void at(machine::Ticks at, std::function<void()> action) {
         schedule_at(at, "action", std::move(action));
     }
+    /// Call `on_word(word)` at time `at`, through a bound handler (the way
+    /// the machine's own parts schedule: no std::function per event).
+    void at_bound(machine::Ticks at, std::uint64_t word) {
+        schedule_at(at, "bound", machine::EventHandler::to<&ProbeDevice::fire_bound>(*this, word));
+    }
+    /// What a bound event runs.
+    std::function<void(std::uint64_t)> on_word;
     /// Raise the IRQ now (from inside an event).
     void raise_now() { raise_irq(); }
 
@@ -40,6 +47,8 @@ public:
     void port_out(machine::Port port, machine::IoWidth, std::uint32_t value) override {
         writes.push_back({port.value(), value});
     }
+
+    void fire_bound(std::uint64_t word) { on_word(word); }
 
     std::vector<std::uint16_t> reads;
     std::vector<std::pair<std::uint16_t, std::uint32_t>> writes;

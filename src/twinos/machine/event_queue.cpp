@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-// EventQueue: ordering by (tick, sequence), and firing.
+// EventQueue: keeping events in time order, and firing them.
 // Part of the simulated machine; OS code and labs never edit this.
 #include "twinos/machine/event_queue.h"
 
+#include <algorithm>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -11,37 +12,38 @@ namespace twinos::machine {
 
 // [twinos:event-heap]
 inline void EventQueue::push(Event event) {
-    // Sift up: move the hole from the end towards the root while the
-    // parent would fire later than the new event.
-    heap_.emplace_back();
-    Event* const heap = heap_.data();
-    std::size_t hole = heap_.size() - 1;
-    while (hole > 0) {
-        const std::size_t parent = (hole - 1) / 2;
-        if (!earlier(event, heap[parent])) break;
-        heap[hole] = heap[parent];
-        hole = parent;
+    // The vector is sorted latest first, so the next event to fire is at
+    // the back. A new event is usually due soon -- an interrupt to deliver,
+    // the next frame -- so its place is found by walking from the back past
+    // the few events due before it.
+    std::size_t place = pending_.size();
+    if (place > kWalkLimit) [[unlikely]] {
+        push_into_long_queue(event);
+        return;
     }
-    heap[hole] = event;
+    pending_.emplace_back();
+    Event* const events = pending_.data();
+    // Equal times fire in scheduling order: the new event goes in front of
+    // (fires after) every waiting event with its time.
+    while (place > 0 && events[place - 1].at <= event.at) {
+        events[place] = events[place - 1];
+        --place;
+    }
+    events[place] = event;
+}
+
+void EventQueue::push_into_long_queue(Event event) {
+    // Find the place by halving instead, then shift the events due before
+    // it up by one (a single memmove).
+    const auto place = std::partition_point(pending_.begin(), pending_.end(),
+                                            [&](const Event& e) { return e.at > event.at; });
+    pending_.insert(place, event);
 }
 
 inline EventQueue::Event EventQueue::pop() {
-    Event* const heap = heap_.data();
-    const Event first = heap[0];
-    const std::size_t size = heap_.size() - 1;
-    const Event last = heap[size];
-    heap_.pop_back();
-    // Sift down: the last event fills the hole at the root, moving down
-    // past every child that fires before it.
-    std::size_t hole = 0;
-    for (std::size_t child = 1; child < size; child = 2 * hole + 1) {
-        if (child + 1 < size && earlier(heap[child + 1], heap[child])) ++child;
-        if (!earlier(heap[child], last)) break;
-        heap[hole] = heap[child];
-        hole = child;
-    }
-    if (size > 0) heap[hole] = last;
-    return first;
+    const Event next = pending_.back();
+    pending_.pop_back();
+    return next;
 }
 // [/twinos:event-heap]
 
@@ -53,8 +55,7 @@ void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name, EventHan
         throw std::logic_error("EventQueue: event '" + std::string(name) +
                                "' scheduled in the past");
     }
-    // The sequence number breaks ties: equal times fire in scheduling order.
-    push(Event{at, next_sequence_++, handler});
+    push(Event{at, handler});
 }
 // [/twinos:event-schedule]
 
@@ -84,7 +85,7 @@ void EventQueue::run_action(std::uint64_t slot) {
 // [twinos:event-fire]
 bool EventQueue::fire_next_until(Ticks limit) {
     limit_ = limit;
-    if (heap_.empty() || heap_.front().at > limit) return false;
+    if (pending_.empty() || pending_.back().at > limit) return false;
     const Event event = pop();
     now_ = event.at;
     ++fired_;
@@ -94,12 +95,12 @@ bool EventQueue::fire_next_until(Ticks limit) {
 // [/twinos:event-fire]
 
 Ticks EventQueue::horizon() const {
-    if (heap_.empty() || heap_.front().at > limit_) return limit_;
-    return heap_.front().at;
+    if (pending_.empty() || pending_.back().at > limit_) return limit_;
+    return pending_.back().at;
 }
 
 void EventQueue::advance_to(Ticks t) {
-    if (!heap_.empty() && heap_.front().at < t) {
+    if (!pending_.empty() && pending_.back().at < t) {
         throw std::logic_error("EventQueue: advance_to would skip a pending event");
     }
     if (t > now_) now_ = t;

@@ -3,11 +3,11 @@
 // Part of the simulated machine; OS code and labs never edit this.
 //
 // Everything that happens at a time -- a timer tick, a frame arriving on the
-// wire, a delayed interrupt delivery -- is an event. Events are kept ordered
-// by (tick, sequence number): the earliest fires first, and two events for the
-// same tick fire in the order they were scheduled. That second rule is what
-// makes the machine deterministic; Nachos kept it implicitly in its
-// `SortedList`, we make it explicit.
+// wire, a delayed interrupt delivery -- is an event. Events are kept sorted by
+// tick: the earliest fires first, and two events for the same tick fire in
+// the order they were scheduled. That second rule is what makes the machine
+// deterministic. Like Nachos' `SortedList`, the queue keeps it by where it
+// puts a new event: behind every event already waiting for the same tick.
 //
 // Interface:
 //   - `now()`: the current simulated time;
@@ -122,36 +122,36 @@ public:
     Ticks horizon() const;
 
     /// The number of events waiting.
-    std::size_t pending() const { return heap_.size(); }
+    std::size_t pending() const { return pending_.size(); }
 
     /// The number of events fired since the machine was built.
     std::uint64_t fired() const { return fired_; }
 
 private:
     // EventQueue — state
-    // A binary min-heap in a plain vector, ordered by (time, sequence). An
-    // event is its key and its handler -- five words, moved by plain copies
-    // when the heap is reordered.
+    // The events waiting, in a vector sorted latest first: the next to fire
+    // is at the back, so firing is a pop_back. An event is its time and its
+    // handler, four plain words. A machine has a handful of events pending
+    // (the next frame, a delivery or two, the timer, the AP's wake-up), so
+    // inserting by walking from the back costs less than a heap's sifting;
+    // past kWalkLimit events the place is found by binary search.
     struct Event {
         Ticks at;
-        std::uint64_t sequence;  // tie-breaker: scheduling order
         EventHandler handler;
     };
-    static bool earlier(const Event& a, const Event& b) {
-        return a.at != b.at ? a.at < b.at : a.sequence < b.sequence;
-    }
+    static constexpr std::size_t kWalkLimit = 16;
     void push(Event event);
+    [[gnu::noinline]] void push_into_long_queue(Event event);
     Event pop();
     // The handler of an event scheduled with an Action: runs the action
     // waiting in slot `word`.
     void run_action(std::uint64_t slot);
 
-    std::vector<Event> heap_;
+    std::vector<Event> pending_;
     std::vector<Action> actions_;  // actions waiting, by slot
     std::vector<std::uint32_t> free_slots_;
     Ticks now_{0};
     Ticks limit_{0};  // the limit of the fire_next_until call in progress
-    std::uint64_t next_sequence_ = 0;
     std::uint64_t fired_ = 0;
 };
 

@@ -37,18 +37,4 @@ void PhysicalMemory::write(PhysAddr addr, std::span<const std::byte> in) {
     std::memcpy(dst.data(), in.data(), in.size());
 }
 
-std::uint32_t PhysicalMemory::read32(PhysAddr addr) const {
-    std::byte b[4];
-    read(addr, b);
-    // Descriptors are little-endian on the PCI bus, whatever the host is.
-    return std::to_integer<std::uint32_t>(b[0]) | std::to_integer<std::uint32_t>(b[1]) << 8 |
-           std::to_integer<std::uint32_t>(b[2]) << 16 | std::to_integer<std::uint32_t>(b[3]) << 24;
-}
-
-void PhysicalMemory::write32(PhysAddr addr, std::uint32_t value) {
-    const std::byte b[4] = {std::byte(value), std::byte(value >> 8), std::byte(value >> 16),
-                            std::byte(value >> 24)};
-    write(addr, b);
-}
-
 }  // namespace twinos::machine

@@ -128,14 +128,14 @@ void PortBus::trace_access(OsId who, Port port, IoWidth width, bool is_out, std:
                     *where.name + ")");
 }
 
-std::uint32_t PortBus::in(OsId who, Port port, IoWidth width) {
+std::uint32_t PortBus::in_searched(OsId who, Port port, IoWidth width) {
     const Route where = route(who, port, width, false);
     const std::uint32_t value = where.handler->port_in(port, width);
     if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, false, value, where);
     return value;
 }
 
-void PortBus::out(OsId who, Port port, IoWidth width, std::uint32_t value) {
+void PortBus::out_searched(OsId who, Port port, IoWidth width, std::uint32_t value) {
     const Route where = route(who, port, width, true);
     if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, true, value, where);
     where.handler->port_out(port, width, value);

@@ -30,11 +30,11 @@
 #include "twinos/machine/addresses.h"
 #include "twinos/machine/machine_config.h"
 #include "twinos/machine/os_id.h"
+#include "twinos/machine/trace.h"
 
 namespace twinos::machine {
 
 class EventQueue;
-class Trace;
 
 /// The operand size of an I/O instruction (`inb`/`inw`/`inl`).
 enum class IoWidth : std::uint8_t { Byte = 1, Word = 2, Dword = 4 };
@@ -98,10 +98,27 @@ public:
 
     /// Execute `in` of `width` at `port` on behalf of `who`. @throws IoFault when no device or trap
     /// accepts it.
-    std::uint32_t in(OsId who, Port port, IoWidth width);
+    std::uint32_t in(OsId who, Port port, IoWidth width) {
+        // Inline for the common case: the route this OS took last time,
+        // tracing off. Everything else (and the trace line) goes the long way.
+        const LastRoute& last = last_route_[index_of(who)];
+        if (last.covers(port, width) && !trace_.enabled(TraceFlag::Io)) [[likely]] {
+            count_routed(who, last.route);
+            return last.route.handler->port_in(port, width);
+        }
+        return in_searched(who, port, width);
+    }
     /// Execute `out` of `value` at `port` on behalf of `who`. @throws IoFault when no device or
     /// trap accepts it.
-    void out(OsId who, Port port, IoWidth width, std::uint32_t value);
+    void out(OsId who, Port port, IoWidth width, std::uint32_t value) {
+        const LastRoute& last = last_route_[index_of(who)];
+        if (last.covers(port, width) && !trace_.enabled(TraceFlag::Io)) [[likely]] {
+            count_routed(who, last.route);
+            last.route.handler->port_out(port, width, value);
+            return;
+        }
+        out_searched(who, port, width, value);
+    }
 
     /// Routing counts for one OS.
     const IoCounters& counters(OsId os) const { return counters_[index_of(os)]; }
@@ -136,19 +153,27 @@ private:
     struct LastRoute {
         PortRange ports;
         Route route{nullptr, nullptr, false};
+        bool covers(Port port, IoWidth width) const {
+            return route.handler != nullptr && ports.covers(port, width_bytes(width));
+        }
     };
+    void count_routed(OsId who, const Route& route) {
+        IoCounters& count = counters_[index_of(who)];
+        ++(route.trapped ? count.trapped : count.direct);
+    }
     // Decide where an access goes: the same device (or trap) as this OS's
-    // last access gives the same answer, anything else is searched. Inline
-    // and small, because every simulated I/O instruction comes here.
+    // last access gives the same answer, anything else is searched.
     Route route(OsId who, Port port, IoWidth width, bool is_out) {
         const LastRoute& last = last_route_[index_of(who)];
-        if (last.route.handler != nullptr && last.ports.covers(port, width_bytes(width))) {
-            IoCounters& count = counters_[index_of(who)];
-            ++(last.route.trapped ? count.trapped : count.direct);
+        if (last.covers(port, width)) {
+            count_routed(who, last.route);
             return last.route;
         }
         return search_route(who, port, width, is_out);
     }
+    // `in` and `out` past the inline case: routed, traced, maybe refused.
+    std::uint32_t in_searched(OsId who, Port port, IoWidth width);
+    void out_searched(OsId who, Port port, IoWidth width, std::uint32_t value);
     // The four cases; throws IoFault (and counts it) if the access goes nowhere.
     Route search_route(OsId who, Port port, IoWidth width, bool is_out);
     void forget_routes() { last_route_ = {}; }
