@@ -59,7 +59,6 @@ public:
             done += chunk;
         }
     }
-    /// Copy to `out` from offset `at`. @pre it fits.
     /// The bytes [at, at + length) in place, when they lie in one host
     /// run (the whole region is contiguous, or they stay in one page);
     /// empty when they cross a page boundary and must be copied with read().
@@ -70,6 +69,7 @@ public:
         }
         return {};
     }
+    /// Copy to `out` from offset `at`. @pre it fits.
     void read(std::uint64_t at, std::span<std::byte> out) const {
         if (contiguous_ != nullptr) {
             if (!out.empty()) std::memcpy(out.data(), contiguous_ + at, out.size());
