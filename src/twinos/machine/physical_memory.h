@@ -25,6 +25,7 @@
 #include <stdexcept>
 
 #include "twinos/machine/addresses.h"
+#include "twinos/machine/little_endian.h"
 
 namespace twinos::machine {
 
@@ -66,9 +67,7 @@ public:
         if (!valid_range(addr, 4)) [[unlikely]] {
             refuse(addr, 4);
         }
-        std::uint32_t word;
-        std::memcpy(&word, bytes_.get() + addr.value(), 4);
-        return from_little_endian(word);
+        return load_le32(bytes_.get() + addr.value());
     }
     /// Write `value` as a little-endian 32-bit word at `addr`.
     /// @throws BusError when the word runs past the end of memory.
@@ -76,8 +75,7 @@ public:
         if (!valid_range(addr, 4)) [[unlikely]] {
             refuse(addr, 4);
         }
-        const std::uint32_t word = from_little_endian(value);  // its own inverse
-        std::memcpy(bytes_.get() + addr.value(), &word, 4);
+        store_le32(bytes_.get() + addr.value(), value);
     }
 
     /// Direct view of [addr, addr + length), for DMA engines.
@@ -91,14 +89,6 @@ public:
     }
 
 private:
-    // Descriptors are little-endian on the PCI bus, whatever the host is.
-    static std::uint32_t from_little_endian(std::uint32_t word) {
-        if constexpr (std::endian::native == std::endian::little) {
-            return word;
-        } else {
-            return __builtin_bswap32(word);
-        }
-    }
     // Throw the BusError for an access past the end of memory.
     [[noreturn]] void refuse(PhysAddr addr, std::uint64_t length) const;
 

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "twinos/machine/el3_registers.h"
+#include "twinos/machine/little_endian.h"
 #include "twinos/os/driver_3c905x.h"
 
 namespace twinos::os {
@@ -13,13 +14,10 @@ using namespace twinos::machine::el3;
 
 namespace {
 
-std::uint32_t load32(std::span<const std::byte> b) {
-    return std::to_integer<std::uint32_t>(b[0]) | std::to_integer<std::uint32_t>(b[1]) << 8 |
-           std::to_integer<std::uint32_t>(b[2]) << 16 | std::to_integer<std::uint32_t>(b[3]) << 24;
-}
-void store32(std::span<std::byte> b, std::uint32_t v) {
-    for (int i = 0; i < 4; ++i) b[i] = std::byte(v >> (8 * i));
-}
+// Descriptor words are little-endian on the bus; dma_view has checked that
+// all four bytes lie in the buffer.
+std::uint32_t load32(std::span<const std::byte> b) { return load_le32(b.data()); }
+void store32(std::span<std::byte> b, std::uint32_t v) { store_le32(b.data(), v); }
 
 // Linux reserves 2 bytes (NET_IP_ALIGN) so that the IP header after the
 // 14-byte Ethernet header lands on a 4-byte boundary.

@@ -41,12 +41,8 @@ DmaBuffer Kernel::dma_alloc(std::uint64_t bytes) {
     return DmaBuffer{*first, va, bytes};
 }
 
-std::span<std::byte> Kernel::dma_view(const DmaBuffer& buffer, std::uint64_t offset,
-                                      std::uint64_t length) {
-    if (offset > buffer.bytes || length > buffer.bytes - offset) {
-        throw std::out_of_range("kernel: view past the end of a DMA buffer");
-    }
-    return ctx_.memory.span(buffer.pa + offset, length);
+void Kernel::refuse_dma_view() {
+    throw std::out_of_range("kernel: view past the end of a DMA buffer");
 }
 
 void Kernel::trace(TraceFlag flag, const std::string& text) const {

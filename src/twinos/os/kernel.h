@@ -35,6 +35,7 @@
 #include "twinos/machine/interrupt_controller.h"
 #include "twinos/machine/machine_config.h"
 #include "twinos/machine/os_timer.h"
+#include "twinos/machine/physical_memory.h"
 #include "twinos/machine/port_bus.h"
 #include "twinos/machine/trace.h"
 #include "twinos/os/frame_allocator.h"
@@ -145,7 +146,13 @@ public:
     DmaBuffer dma_alloc(std::uint64_t bytes);
     /// Direct view of [offset, offset + length) of a DMA buffer.
     std::span<std::byte> dma_view(const DmaBuffer& buffer, std::uint64_t offset,
-                                  std::uint64_t length);
+                                  std::uint64_t length) {
+        // Inline: the driver reads and writes its descriptors through here.
+        if (offset > buffer.bytes || length > buffer.bytes - offset) [[unlikely]] {
+            refuse_dma_view();
+        }
+        return ctx_.memory.span(buffer.pa + offset, length);
+    }
     /// The kernel's own address space.
     machine::AddressSpace& space() { return kernel_space_; }
     /// Port I/O, issued as this OS.
@@ -173,6 +180,8 @@ public:
     std::uint64_t syscalls_made() const { return syscalls_; }
 
 private:
+    // Throws the out_of_range for a view past the end of a DMA buffer.
+    [[noreturn]] static void refuse_dma_view();
     // Kernel — state
     struct SyscallEntry {
         std::string name;
