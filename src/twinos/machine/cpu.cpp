@@ -22,8 +22,6 @@ std::string_view to_string(SwitchReason reason) {
     return "?";
 }
 
-bool Cpu::busy() const { return free_at_ > clock_.now(); }
-
 // [twinos:os-switch]
 void Cpu::switch_to(OsId to, SwitchReason reason) {
     if (to == running_) return;

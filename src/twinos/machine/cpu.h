@@ -79,7 +79,7 @@ public:
     /// When the work charged so far is finished; at or before now when idle.
     Ticks free_at() const { return free_at_; }
     /// True when charged work is still in progress at the current time.
-    bool busy() const;
+    bool busy() const { return free_at_ > clock_.now(); }
 
     /// Switch to `to`, charging the modelled cost for `reason`, once the CPU
     /// is free. Switching to the running OS is a no-op.

@@ -10,26 +10,8 @@
 
 namespace twinos::machine {
 
-// [twinos:event-heap]
-inline void EventQueue::push(Event event) {
-    // The vector is sorted latest first, so the next event to fire is at
-    // the back. A new event is usually due soon -- an interrupt to deliver,
-    // the next frame -- so its place is found by walking from the back past
-    // the few events due before it.
-    std::size_t place = pending_.size();
-    if (place > kWalkLimit) [[unlikely]] {
-        push_into_long_queue(event);
-        return;
-    }
-    pending_.emplace_back();
-    Event* const events = pending_.data();
-    // Equal times fire in scheduling order: the new event goes in front of
-    // (fires after) every waiting event with its time.
-    while (place > 0 && events[place - 1].at <= event.at) {
-        events[place] = events[place - 1];
-        --place;
-    }
-    events[place] = event;
+void EventQueue::refuse_past(std::string_view name) {
+    throw std::logic_error("EventQueue: event '" + std::string(name) + "' scheduled in the past");
 }
 
 void EventQueue::push_into_long_queue(Event event) {
@@ -39,25 +21,6 @@ void EventQueue::push_into_long_queue(Event event) {
                                             [&](const Event& e) { return e.at > event.at; });
     pending_.insert(place, event);
 }
-
-inline EventQueue::Event EventQueue::pop() {
-    const Event next = pending_.back();
-    pending_.pop_back();
-    return next;
-}
-// [/twinos:event-heap]
-
-// [twinos:event-schedule]
-void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name, EventHandler handler) {
-    if (at < now_) {
-        // An event in the past would make time run backwards for whoever
-        // handles it; that is always a bug in the caller, never input.
-        throw std::logic_error("EventQueue: event '" + std::string(name) +
-                               "' scheduled in the past");
-    }
-    push(Event{at, handler});
-}
-// [/twinos:event-schedule]
 
 void EventQueue::schedule(ScheduleKey key, Ticks at, std::string_view name, Action action) {
     // The slot the action will wait in; taken only once the event is queued,
@@ -81,18 +44,6 @@ void EventQueue::run_action(std::uint64_t slot) {
     free_slots_.push_back(static_cast<std::uint32_t>(slot));
     action();
 }
-
-// [twinos:event-fire]
-bool EventQueue::fire_next_until(Ticks limit) {
-    limit_ = limit;
-    if (pending_.empty() || pending_.back().at > limit) return false;
-    const Event event = pop();
-    now_ = event.at;
-    ++fired_;
-    event.handler();
-    return true;
-}
-// [/twinos:event-fire]
 
 Ticks EventQueue::horizon() const {
     if (pending_.empty() || pending_.back().at > limit_) return limit_;

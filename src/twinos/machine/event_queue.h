@@ -141,7 +141,9 @@ private:
     };
     static constexpr std::size_t kWalkLimit = 16;
     void push(Event event);
-    [[gnu::noinline]] void push_into_long_queue(Event event);
+    void push_into_long_queue(Event event);
+    // Throws the logic_error for an event scheduled in the past.
+    [[noreturn]] static void refuse_past(std::string_view name);
     Event pop();
     // The handler of an event scheduled with an Action: runs the action
     // waiting in slot `word`.
@@ -154,5 +156,61 @@ private:
     Ticks limit_{0};  // the limit of the fire_next_until call in progress
     std::uint64_t fired_ = 0;
 };
+
+// EventQueue — the hot paths, inline: every event of the machine passes
+// through them, and the calls would cost more than the work.
+
+// [twinos:event-heap]
+inline void EventQueue::push(Event event) {
+    // The vector is sorted latest first, so the next event to fire is at
+    // the back. A new event is usually due soon -- an interrupt to deliver,
+    // the next frame -- so its place is found by walking from the back past
+    // the few events due before it.
+    std::size_t place = pending_.size();
+    if (place > kWalkLimit) [[unlikely]] {
+        push_into_long_queue(event);
+        return;
+    }
+    pending_.emplace_back();
+    Event* const events = pending_.data();
+    // Equal times fire in scheduling order: the new event goes in front of
+    // (fires after) every waiting event with its time.
+    while (place > 0 && events[place - 1].at <= event.at) {
+        events[place] = events[place - 1];
+        --place;
+    }
+    events[place] = event;
+}
+
+inline EventQueue::Event EventQueue::pop() {
+    const Event next = pending_.back();
+    pending_.pop_back();
+    return next;
+}
+// [/twinos:event-heap]
+
+// [twinos:event-schedule]
+inline void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name,
+                                 EventHandler handler) {
+    if (at < now_) {
+        // An event in the past would make time run backwards for whoever
+        // handles it; that is always a bug in the caller, never input.
+        refuse_past(name);
+    }
+    push(Event{at, handler});
+}
+// [/twinos:event-schedule]
+
+// [twinos:event-fire]
+inline bool EventQueue::fire_next_until(Ticks limit) {
+    limit_ = limit;
+    if (pending_.empty() || pending_.back().at > limit) return false;
+    const Event event = pop();
+    now_ = event.at;
+    ++fired_;
+    event.handler();
+    return true;
+}
+// [/twinos:event-fire]
 
 }  // namespace twinos::machine

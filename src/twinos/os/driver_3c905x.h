@@ -24,6 +24,8 @@
 #include <string>
 #include <vector>
 
+#include "twinos/machine/el3_registers.h"
+#include "twinos/machine/little_endian.h"
 #include "twinos/machine/machine_config.h"
 #include "twinos/os/kernel.h"
 #include "twinos/os/net_stack.h"
@@ -113,8 +115,15 @@ private:
     void select_window(unsigned window);
     std::uint16_t read_eeprom(int word);
     std::uint16_t rx_filter_bits() const;
-    std::uint32_t upd_load(int entry, std::uint32_t field);
-    void upd_store(int entry, std::uint32_t field, std::uint32_t value);
+    // UPD words, inline: the receive path reads and writes them per frame.
+    std::uint32_t upd_load(int entry, std::uint32_t field) {
+        return machine::load_le32(
+            kernel_.dma_view(rings_, entry * machine::el3::kUpdBytes + field, 4).data());
+    }
+    void upd_store(int entry, std::uint32_t field, std::uint32_t value) {
+        machine::store_le32(
+            kernel_.dma_view(rings_, entry * machine::el3::kUpdBytes + field, 4).data(), value);
+    }
     std::uint32_t dpd_load(int entry, std::uint32_t field);
     void dpd_store(int entry, std::uint32_t field, std::uint32_t value);
     DmaBuffer take_rx_buffer();

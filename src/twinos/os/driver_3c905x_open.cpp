@@ -82,12 +82,6 @@ std::uint64_t Driver3c905x::rx_waiting() {
     return waiting;
 }
 
-std::uint32_t Driver3c905x::upd_load(int entry, std::uint32_t field) {
-    return load32(kernel_.dma_view(rings_, entry * kUpdBytes + field, 4));
-}
-void Driver3c905x::upd_store(int entry, std::uint32_t field, std::uint32_t value) {
-    store32(kernel_.dma_view(rings_, entry * kUpdBytes + field, 4), value);
-}
 std::uint32_t Driver3c905x::dpd_load(int entry, std::uint32_t field) {
     return load32(kernel_.dma_view(rings_, kRxRingSize * kUpdBytes + entry * kDpdBytes + field, 4));
 }
