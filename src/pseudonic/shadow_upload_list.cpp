@@ -82,7 +82,7 @@ std::span<UploadedFrame> ShadowUploadList::publish_completed() {
                                          length & kFragLengthMask);
             if (length & kLastFrag) break;
         }
-        publish_cursor_ = (publish_cursor_ + 1) % entries_.size();
+        if (++publish_cursor_ == entries_.size()) publish_cursor_ = 0;
     }
     return std::span<UploadedFrame>(published_.data(), count);
 }
@@ -111,7 +111,7 @@ std::optional<Refusal> ShadowUploadList::rearm_given_back() {
         }
         memory_.write32(shadow + kUpdStatus, 0);
         e.state = State::Armed;
-        rearm_cursor_ = (rearm_cursor_ + 1) % entries_.size();
+        if (++rearm_cursor_ == entries_.size()) rearm_cursor_ = 0;
     }
     return std::nullopt;
 }

@@ -31,27 +31,41 @@ std::uint32_t pseudo_header_sum(std::uint32_t src, std::uint32_t dst, std::uint1
 
 }  // namespace
 
-// RFC 1071's sum does not depend on byte order (its sec. 2(B)): the bytes are
-// added as the host's own 32-bit words into a 64-bit total -- four bytes per
-// addition, the carries piling up in the upper half -- then the total is
-// folded to 16 bits and put into network order once. Summing big-endian
-// 16-bit words one at a time cost a quarter of a replay of mixed-size frames.
+// RFC 1071's sum does not depend on byte order (its sec. 2(B)), nor on how
+// wide the words added are, as long as they start at even offsets: modulo
+// 2^16 - 1, a carry out of bit 63 is worth 1, like one out of bit 15. So the
+// bulk is added as the host's own 64-bit words, the carries counted beside
+// them; the last bytes as 32- and 16-bit words; then everything is folded to
+// 16 bits and put into network order once. Summing big-endian 16-bit words
+// one at a time cost a quarter of a replay of mixed-size frames.
 std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum) {
     const std::byte* p = bytes.data();
     std::size_t n = bytes.size();
-    std::uint64_t total = 0;
-    for (; n >= 16; p += 16, n -= 16) {
-        std::uint32_t w[4];
-        std::memcpy(w, p, sizeof w);
-        total += std::uint64_t{w[0]} + w[1] + w[2] + w[3];
+    std::uint64_t wide = 0;
+    std::uint64_t carries = 0;
+    auto add = [&](const std::byte* at) {
+        std::uint64_t w;
+        std::memcpy(&w, at, sizeof w);
+        wide += w;
+        carries += wide < w;  // the carry out of bit 63
+    };
+    for (; n >= 32; p += 32, n -= 32) {
+        add(p);
+        add(p + 8);
+        add(p + 16);
+        add(p + 24);
     }
-    for (; n >= 4; p += 4, n -= 4) {
+    for (; n >= 8; p += 8, n -= 8) add(p);
+    // The last seven bytes or fewer; an odd last byte is the first byte of
+    // a 16-bit word whose second byte is zero.
+    std::uint64_t total = (wide & 0xffffffff) + (wide >> 32) + carries;
+    if (n >= 4) {
         std::uint32_t w;
         std::memcpy(&w, p, sizeof w);
         total += w;
+        p += 4;
+        n -= 4;
     }
-    // The last two or three bytes; an odd last byte is the first byte of a
-    // 16-bit word whose second byte is zero.
     std::uint16_t tail = 0;
     if (n >= 2) {
         std::memcpy(&tail, p, 2);

@@ -110,7 +110,7 @@ private:
     // Driver3c905x — receive (driver_3c905x_rx.cpp, handed out in lab 2)
     int receive();
     // Driver3c905x — helpers (driver_3c905x_open.cpp)
-    void command(std::uint16_t word);
+    void command(std::uint16_t word) { kernel_.io().out16(port(machine::el3::kCommand), word); }
     void issue_and_wait(std::uint16_t word);
     void select_window(unsigned window);
     std::uint16_t read_eeprom(int word);
@@ -127,7 +127,9 @@ private:
     std::uint32_t dpd_load(int entry, std::uint32_t field);
     void dpd_store(int entry, std::uint32_t field, std::uint32_t value);
     DmaBuffer take_rx_buffer();
-    machine::Port port(std::uint16_t offset) const;
+    machine::Port port(std::uint16_t offset) const {
+        return machine::Port{static_cast<std::uint16_t>(device_.ports.base.value() + offset)};
+    }
 
     // Driver3c905x — state
     Kernel& kernel_;

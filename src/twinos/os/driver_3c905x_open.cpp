@@ -27,12 +27,6 @@ constexpr int kSpareRxBuffers = 8;
 
 }  // namespace
 
-Port Driver3c905x::port(std::uint16_t offset) const {
-    return Port{static_cast<std::uint16_t>(device_.ports.base.value() + offset)};
-}
-
-void Driver3c905x::command(std::uint16_t word) { kernel_.io().out16(port(kCommand), word); }
-
 void Driver3c905x::issue_and_wait(std::uint16_t word) {
     command(word);
     // Poll until the card has finished the command (it says so at once here).
