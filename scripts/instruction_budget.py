@@ -16,6 +16,11 @@ Chapter 7 uses it to say what the speed targets ask of the simulation: a
 tool's instructions per frame is the budget the machine's thread has for the
 whole simulated path of one frame.
 
+For the machine's thread it also says where the instructions go: the self
+cost of every function, summed by the class of the machine it belongs to
+(CLASSES below), per frame in the same way. That is the table "Where the
+rest is" in chapter 7.
+
 It measures; it never fails on a figure.
 """
 
@@ -43,8 +48,56 @@ HALT_COUNTS = {
 }
 
 
+# Where a function's instructions are counted: the first class whose pattern
+# its callgrind_annotate text ("file:function") matches. Code inlined from a
+# header is listed under the header's file, so the inline hot paths of the
+# event queue, the port bus and physical memory count as theirs, not as
+# their callers'.
+CLASSES = [
+    ("event queue and run loop",
+     r"event_queue\.h|EventQueue|EventHandler|Machine::run_until|advance_replay"),
+    ("port bus", r"port_bus\.h|PortBus|PortIo"),
+    ("physical memory", r"physical_memory\.h|little_endian\.h|PhysicalMemory"),
+    ("pseudo NIC", r"pseudonic::"),
+    ("card model", r"Nic3c905|El3Interrupts"),
+    ("driver", r"Driver3c905x|Kernel::dma_view"),
+    ("stack input", r"twinos::net::|NetStack"),
+    ("acquisition", r"capture::(Acquisition|LogRing|encode_header|clamp_slice|rule_accepts|bpf)"),
+    ("CPU and interrupt controller", r"InterruptController|Cpu::|TimeSharing|OsTimer"),
+    ("monitor AP", r"capture::LogReader|monitor::|std::_Function"),
+    ("link and replay", r"Link::|ReadAhead|FrameSource|CountedSource|Replay"),
+    ("memory copies (libc)", r"mem(cpy|move|set)"),
+    ("start-up and allocation",
+     r"ld-linux|dl-|AddressSpace|map_new_pages|_Rb_tree|malloc|free|new|delete"),
+]
+
+
+def by_class(callgrind_file):
+    """Self instructions of one callgrind file, summed by CLASSES (plus "other")."""
+    proc = subprocess.run(["callgrind_annotate", "--auto=no", "--inclusive=no",
+                           "--threshold=100", str(callgrind_file)],
+                          stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    if proc.returncode != 0:
+        sys.exit(f"instruction_budget: callgrind_annotate failed on {callgrind_file}")
+    sums = {name: 0 for name, _ in CLASSES}
+    sums["other"] = 0
+    for line in proc.stdout.splitlines():
+        found = re.match(r"^\s*([\d,]+) \([\s\d.%]+\)\s+(.*)$", line)
+        if not found or "PROGRAM TOTALS" in line:
+            continue
+        count, where = int(found.group(1).replace(",", "")), found.group(2)
+        for name, pattern in CLASSES:
+            if re.search(pattern, where):
+                sums[name] += count
+                break
+        else:
+            sums["other"] += count
+    return sums
+
+
 def callgrind(argv, out_base):
-    """Instructions per thread of `argv`, main thread first."""
+    """Instructions per thread of `argv`, main thread first, and the
+    machine thread's (the main thread's) callgrind file."""
     for old in out_base.parent.glob(out_base.name + "*"):
         old.unlink()
     proc = subprocess.run(["valgrind", "--tool=callgrind", "--separate-threads=yes",
@@ -53,6 +106,7 @@ def callgrind(argv, out_base):
     if proc.returncode != 0:
         sys.exit(f"instruction_budget: {' '.join(argv)} exited with {proc.returncode}")
     threads = {}
+    main_file = None
     for part in out_base.parent.glob(out_base.name + "*"):
         text = part.read_text(errors="replace")
         thread = re.search(r"^thread: (\d+)$", text, re.M)
@@ -60,9 +114,11 @@ def callgrind(argv, out_base):
         if total:
             number = int(thread.group(1)) if thread else 1
             threads[number] = threads.get(number, 0) + int(total.group(1))
+            if number == 1:
+                main_file = part
     if not threads:
         sys.exit(f"instruction_budget: callgrind wrote no totals for {' '.join(argv)}")
-    return [threads[k] for k in sorted(threads)], proc.stdout
+    return [threads[k] for k in sorted(threads)], proc.stdout, main_file
 
 
 def halt_counts(stdout):
@@ -123,6 +179,10 @@ def main():
                 ops = {k: per_frame(long_counts[k], short_counts[k], args.frames)
                        for k in HALT_COUNTS}
                 simulated = sum(ops.values())
+                long_classes = by_class(runs["twinos", args.frames][2])
+                short_classes = by_class(runs["twinos", 1][2])
+                classes = {k: per_frame(long_classes[k], short_classes[k], args.frames)
+                           for k in long_classes}
                 row = {
                     "input": name, "job": job, "tool": tool_template[0],
                     "tool_ir_per_frame": tool,
@@ -133,6 +193,7 @@ def main():
                     "simulated_per_frame": ops,
                     "simulated_ops_per_frame": simulated,
                     "ir_per_simulated_op": ours_main / simulated,
+                    "machine_thread_by_class": classes,
                 }
                 results["rows"].append(row)
                 print(f"{name:7} {job:10} {row['tool']:8} {tool:8.0f} {ours_main:11.0f} "
@@ -141,6 +202,12 @@ def main():
         ops = results["rows"][0]["simulated_per_frame"]
         print("# simulated per frame (" + results["rows"][0]["input"] + "): " +
               ", ".join(f"{k} {v:.2f}" for k, v in ops.items()))
+        print("# the machine's thread per frame, by class (self cost):")
+        print(f"{'class':32}" + "".join(f" {r['input'] + '/' + r['job']:>16}"
+                                        for r in results["rows"]))
+        for name in results["rows"][0]["machine_thread_by_class"]:
+            print(f"{name:32}" + "".join(f" {r['machine_thread_by_class'][name]:16.0f}"
+                                         for r in results["rows"]))
     if args.json:
         Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
 

@@ -6,8 +6,9 @@ Runs scripts/instruction_budget.py on tiny inputs and checks that every
 input/job pair is there against the right tool, that each ratio is the
 machine thread's instructions over the tool's, that the machine thread is
 part of all threads, that the simulated operations per frame are the sum of
-their parts and include at least one event, and that instructions per
-simulated operation follow from them.
+their parts and include at least one event, that instructions per
+simulated operation follow from them, and that the machine thread's split
+by class adds up to the whole.
 """
 import sys
 
@@ -35,6 +36,17 @@ for r in data["rows"]:
         failures.append(f"{where}: a frame took no event or no trapped I/O: {ops}")
     if abs(r["ir_per_simulated_op"] - main / r["simulated_ops_per_frame"]) > 1e-9:
         failures.append(f"{where}: Ir per operation does not follow from the figures")
+    # The classes split the machine thread: together they are all of it
+    # (callgrind_annotate lists every function), and the simulation's own
+    # classes each did some work for every frame.
+    classes = r["machine_thread_by_class"]
+    if abs(sum(classes.values()) - main) > 0.01 * main + 1:
+        failures.append(f"{where}: the classes add up to {sum(classes.values()):.0f}, "
+                        f"not the machine thread's {main:.0f}")
+    for name in ("event queue and run loop", "pseudo NIC", "card model", "driver",
+                 "acquisition"):
+        if classes.get(name, 0) <= 0:
+            failures.append(f"{where}: class '{name}' did no work per frame: {classes}")
 for f in failures:
     print("FAIL:", f)
 sys.exit(1 if failures else 0)
