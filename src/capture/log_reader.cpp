@@ -13,7 +13,7 @@ LogCorrupt corrupt(std::uint64_t position, std::uint64_t offset, const std::stri
 }
 
 void check_record(std::uint64_t position, std::uint64_t offset, std::uint32_t length,
-                  std::uint16_t type, std::uint64_t left) {
+                  std::uint16_t type, std::uint64_t left, std::uint64_t capacity) {
     if (length == 0 || length % record::kAlignment != 0)
         throw corrupt(position, offset,
                       "has length " + std::to_string(length) + ", not a positive multiple of " +
@@ -22,6 +22,11 @@ void check_record(std::uint64_t position, std::uint64_t offset, std::uint32_t le
         throw corrupt(position, offset,
                       "has length " + std::to_string(length) + " but only " + std::to_string(left) +
                           " bytes were published");
+    // The writer pads to the end rather than let a record straddle it.
+    if (length > capacity - offset)
+        throw corrupt(position, offset,
+                      "has length " + std::to_string(length) + ", which runs past the end of the " +
+                          std::to_string(capacity) + "-byte area");
     if (type != record::kTypePacket && type != record::kTypePadding)
         throw corrupt(position, offset,
                       "has type " + std::to_string(type) + ", neither packet nor padding");
@@ -40,7 +45,7 @@ std::uint64_t LogReader::drain(const Sink& sink) {
     while (read < write) {
         const auto length = area_.load<std::uint32_t>(at + record::kLength);
         const auto type = area_.load<std::uint16_t>(at + record::kType);
-        check_record(read, at, length, type, write - read);
+        check_record(read, at, length, type, write - read, capacity);
         if (type == record::kTypePacket) {
             RecordHeader h;
             h.sequence = area_.load<std::uint64_t>(at + record::kSequence);

@@ -91,6 +91,28 @@ TEST(LogReaderChecks, ARecordItCannotStepOverIsANamedErrorNotAnEndlessLoop) {
     }
 }
 
+// Nor may a record run past the end of the area: the writer pads up to the
+// end instead, so one that straddles it is corrupt, and reading its slice
+// would read past the AP's log area.
+TEST(LogReaderChecks, ARecordRunningPastTheEndOfTheAreaIsANamedError) {
+    RingFixture f(1024);
+    const std::uint64_t at = 1024 - 48;
+    f.area_region->store<std::uint32_t>(at + capture::record::kLength, 96);
+    f.area_region->store<std::uint16_t>(at + capture::record::kType, capture::record::kTypePacket);
+    f.area_region->store<std::uint32_t>(at + capture::record::kCapturedLength, 56);
+    f.control_region->store<std::uint64_t>(control::kReadPos, at);
+    f.control_region->store<std::uint64_t>(control::kWritePos, at + 96);
+    try {
+        drain(*f.reader);
+        ADD_FAILURE() << "the reader accepted a record that straddles the end of the area";
+    } catch (const capture::LogCorrupt& e) {
+        EXPECT_NE(std::string(e.what()).find("runs past the end of the 1024-byte area"),
+                  std::string::npos)
+            << e.what();
+        EXPECT_NE(std::string(e.what()).find("position 976"), std::string::npos) << e.what();
+    }
+}
+
 // A record's bytes after its slice are zeros, whatever the area held before:
 // they go to the file as the packet's padding, so stale bytes of an older
 // (overwritten) packet must never survive there.
