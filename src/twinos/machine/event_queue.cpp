@@ -14,12 +14,59 @@ void EventQueue::refuse_past(std::string_view name) {
     throw std::logic_error("EventQueue: event '" + std::string(name) + "' scheduled in the past");
 }
 
-void EventQueue::push_into_long_queue(Event event) {
-    // Find the place by halving instead, then shift the events due before
-    // it up by one (a single memmove).
-    const auto place = std::partition_point(pending_.begin(), pending_.end(),
+void EventQueue::push_beyond_soon(const Event& event) {
+    // The first tier is full. The new event (the newest: among equal times
+    // it fires last) goes to the second tier unless it is due before the
+    // first tier's latest event...
+    if (event.at >= soon_.front().at) {
+        push_later(event);
+        return;
+    }
+    // ...in which case that one moves down (it is due before everything in
+    // the second tier) and the new one takes its place in the first.
+    push_later(soon_.front());
+    soon_.erase(soon_.begin());
+    const auto place = std::partition_point(soon_.begin(), soon_.end(),
                                             [&](const Event& e) { return e.at > event.at; });
-    pending_.insert(place, event);
+    soon_.insert(place, event);
+}
+
+void EventQueue::refill_soon() {
+    // The second tier's earliest event is due after all of the first's: it
+    // becomes the first tier's latest.
+    soon_.insert(soon_.begin(), pop_later());
+}
+
+void EventQueue::push_later(const Event& event) {
+    // Sift up: move the hole from the end towards the root while the
+    // parent would fire later than the new event.
+    std::size_t hole = later_.size();
+    later_.push_back(event);
+    while (hole > 0) {
+        const std::size_t parent = (hole - 1) / 2;
+        if (!earlier(event, later_[parent])) break;
+        later_[hole] = later_[parent];
+        hole = parent;
+    }
+    later_[hole] = event;
+}
+
+EventQueue::Event EventQueue::pop_later() {
+    const Event first = later_.front();
+    const Event last = later_.back();
+    later_.pop_back();
+    const std::size_t size = later_.size();
+    // Sift down: the last event fills the hole at the root, moving down
+    // past every child that fires before it.
+    std::size_t hole = 0;
+    for (std::size_t child = 1; child < size; child = 2 * hole + 1) {
+        if (child + 1 < size && earlier(later_[child + 1], later_[child])) ++child;
+        if (!earlier(later_[child], last)) break;
+        later_[hole] = later_[child];
+        hole = child;
+    }
+    if (size > 0) later_[hole] = last;
+    return first;
 }
 
 void EventQueue::schedule(ScheduleKey key, Ticks at, std::string_view name, Action action) {
@@ -46,12 +93,12 @@ void EventQueue::run_action(std::uint64_t slot) {
 }
 
 Ticks EventQueue::horizon() const {
-    if (pending_.empty() || pending_.back().at > limit_) return limit_;
-    return pending_.back().at;
+    if (soon_.empty() || soon_.back().at > limit_) return limit_;
+    return soon_.back().at;
 }
 
 void EventQueue::advance_to(Ticks t) {
-    if (!pending_.empty() && pending_.back().at < t) {
+    if (!soon_.empty() && soon_.back().at < t) {
         throw std::logic_error("EventQueue: advance_to would skip a pending event");
     }
     if (t > now_) now_ = t;

@@ -122,34 +122,52 @@ public:
     Ticks horizon() const;
 
     /// The number of events waiting.
-    std::size_t pending() const { return pending_.size(); }
+    std::size_t pending() const { return soon_.size() + later_.size(); }
 
     /// The number of events fired since the machine was built.
     std::uint64_t fired() const { return fired_; }
 
 private:
     // EventQueue — state
-    // The events waiting, in a vector sorted latest first: the next to fire
-    // is at the back, so firing is a pop_back. An event is its time and its
-    // handler, four plain words. A machine has a handful of events pending
-    // (the next frame, a delivery or two, the timer, the AP's wake-up), so
-    // inserting by walking from the back costs less than a heap's sifting;
-    // past kWalkLimit events the place is found by binary search.
+    // Two tiers. `soon_` holds the next few events (at most kSoonEvents),
+    // sorted latest first: the next to fire is at its back, so firing is a
+    // pop_back, and a new event -- usually due soon: an interrupt to
+    // deliver, the next frame -- finds its place by walking from the back
+    // past one or two others. A machine has a handful of events waiting, so
+    // nearly always that is all there is. `later_` takes the rest when there
+    // are more (a server answering a request of 300 000 frames schedules
+    // every reply at once): a binary min-heap on (time, sequence).
+    // Invariants: every event in `later_` is due after every event in
+    // `soon_`, and `later_` is used only while `soon_` is full.
     struct Event {
         Ticks at;
+        std::uint64_t sequence;  // scheduling order: breaks ties in `later_`
         EventHandler handler;
     };
-    static constexpr std::size_t kWalkLimit = 16;
+    static bool earlier(const Event& a, const Event& b) {
+        return a.at != b.at ? a.at < b.at : a.sequence < b.sequence;
+    }
+    static constexpr std::size_t kSoonEvents = 16;
     void push(Event event);
-    void push_into_long_queue(Event event);
+    Event pop();
+    // A push when the first tier is full.
+    void push_beyond_soon(const Event& event);
+    // After a pop from a full first tier: its place is taken by the second
+    // tier's earliest event.
+    void refill_soon();
+    // The second tier: pushing an event that is not among the next few, and
+    // taking the earliest one when the first tier has run dry.
+    void push_later(const Event& event);
+    Event pop_later();
     // Throws the logic_error for an event scheduled in the past.
     [[noreturn]] static void refuse_past(std::string_view name);
-    Event pop();
     // The handler of an event scheduled with an Action: runs the action
     // waiting in slot `word`.
     void run_action(std::uint64_t slot);
 
-    std::vector<Event> pending_;
+    std::vector<Event> soon_;   // at most kSoonEvents, latest first
+    std::vector<Event> later_;  // a heap, all due after soon_'s
+    std::uint64_t next_sequence_ = 0;
     std::vector<Action> actions_;  // actions waiting, by slot
     std::vector<std::uint32_t> free_slots_;
     Ticks now_{0};
@@ -162,19 +180,17 @@ private:
 
 // [twinos:event-heap]
 inline void EventQueue::push(Event event) {
-    // The vector is sorted latest first, so the next event to fire is at
-    // the back. A new event is usually due soon -- an interrupt to deliver,
-    // the next frame -- so its place is found by walking from the back past
-    // the few events due before it.
-    std::size_t place = pending_.size();
-    if (place > kWalkLimit) [[unlikely]] {
-        push_into_long_queue(event);
+    // More than a handful waiting: the two tiers decide (out of line).
+    if (soon_.size() == kSoonEvents) [[unlikely]] {
+        push_beyond_soon(event);
         return;
     }
-    pending_.emplace_back();
-    Event* const events = pending_.data();
-    // Equal times fire in scheduling order: the new event goes in front of
-    // (fires after) every waiting event with its time.
+    std::size_t place = soon_.size();
+    soon_.emplace_back();
+    Event* const events = soon_.data();
+    // Walk from the back: past every event due before it, and in front of
+    // (so after, in firing order) every event waiting for the same time --
+    // a new event is the newest, so among equal times it fires last.
     while (place > 0 && events[place - 1].at <= event.at) {
         events[place] = events[place - 1];
         --place;
@@ -183,8 +199,11 @@ inline void EventQueue::push(Event event) {
 }
 
 inline EventQueue::Event EventQueue::pop() {
-    const Event next = pending_.back();
-    pending_.pop_back();
+    const Event next = soon_.back();
+    soon_.pop_back();
+    if (!later_.empty()) [[unlikely]] {
+        refill_soon();
+    }
     return next;
 }
 // [/twinos:event-heap]
@@ -197,14 +216,14 @@ inline void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name,
         // handles it; that is always a bug in the caller, never input.
         refuse_past(name);
     }
-    push(Event{at, handler});
+    push(Event{at, next_sequence_++, handler});
 }
 // [/twinos:event-schedule]
 
 // [twinos:event-fire]
 inline bool EventQueue::fire_next_until(Ticks limit) {
     limit_ = limit;
-    if (pending_.empty() || pending_.back().at > limit) return false;
+    if (soon_.empty() || soon_.back().at > limit) return false;
     const Event event = pop();
     now_ = event.at;
     ++fired_;
