@@ -52,10 +52,6 @@ bool known_opcode(std::uint16_t code) {
     return false;
 }
 
-}  // namespace
-
-namespace {
-
 // The kernel does not clear M[] for each packet, so it refuses a program
 // that could read a scratch word no path has written yet (Linux's
 // check_load_and_stores): walk forward with the set of words surely written,

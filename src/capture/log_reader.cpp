@@ -77,8 +77,10 @@ std::uint64_t LogReader::drain(const Sink& sink) {
             ++count;
         }
         read += length;
+        // check_record keeps every record inside the area, so the position
+        // reaches its end exactly, after the padding, and wraps to 0.
         at += length;
-        if (at >= capacity) at = read % capacity;  // padding ends exactly at the end
+        if (at == capacity) at = 0;
     }
     // Records overwritten after the last one read are lost too.
     const std::uint64_t written = field(control::kNextSequence);

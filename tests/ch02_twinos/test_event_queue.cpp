@@ -72,13 +72,12 @@ TEST(EventQueue, EventScheduledForNowFromAnActionFiresAfterIt) {
     EXPECT_EQ(order, "first,second,nested");
 }
 
-// The queue keeps its events in a vector sorted latest first, found by
-// walking from the back and, past a few dozen events, by binary search. The
-// order must be exactly the plain definition's: at every firing, the
-// earliest (time, scheduling order) of everything pending. Events schedule
-// more events from inside their handlers, through both kinds of handler,
-// with many equal times, and the queue grows past the walk's limit and
-// shrinks again.
+// The queue keeps its next 16 events in a vector sorted latest first and the
+// rest in a heap behind it. The order must be exactly the plain
+// definition's: at every firing, the earliest (time, scheduling order) of
+// everything pending. Events schedule more events from inside their
+// handlers, through both kinds of handler, with many equal times, and the
+// queue grows far past the first tier and shrinks again.
 TEST(EventQueue, FiringOrderMatchesTheDefinitionUnderRandomLoad) {
     Machine m(probe_config(), probe_factory());
     ProbeDevice& dev = probe(m, "probe_p");
@@ -125,7 +124,7 @@ TEST(EventQueue, FiringOrderMatchesTheDefinitionUnderRandomLoad) {
     m.run_until(m.clock().now() + Ticks{1000});
     EXPECT_TRUE(expected.empty());
     EXPECT_EQ(fired, scheduled);
-    EXPECT_GT(longest, 64u) << "the queue never grew past the walk's limit";
+    EXPECT_GT(longest, 64u) << "the queue never grew past its first tier";
 }
 
 TEST(EventQueue, RefusesAnEventInThePast) {

@@ -23,12 +23,10 @@ void EventQueue::push_beyond_soon(const Event& event) {
         return;
     }
     // ...in which case that one moves down (it is due before everything in
-    // the second tier) and the new one takes its place in the first.
+    // the second tier) and the new one walks into the first tier as usual.
     push_later(soon_.front());
     soon_.erase(soon_.begin());
-    const auto place = std::partition_point(soon_.begin(), soon_.end(),
-                                            [&](const Event& e) { return e.at > event.at; });
-    soon_.insert(place, event);
+    push(event);
 }
 
 void EventQueue::refill_soon() {
@@ -37,35 +35,17 @@ void EventQueue::refill_soon() {
     soon_.insert(soon_.begin(), pop_later());
 }
 
+// The second tier is a heap with the earliest event on top; the standard
+// heap algorithms keep it, ordered by `fires_after`.
 void EventQueue::push_later(const Event& event) {
-    // Sift up: move the hole from the end towards the root while the
-    // parent would fire later than the new event.
-    std::size_t hole = later_.size();
     later_.push_back(event);
-    while (hole > 0) {
-        const std::size_t parent = (hole - 1) / 2;
-        if (!earlier(event, later_[parent])) break;
-        later_[hole] = later_[parent];
-        hole = parent;
-    }
-    later_[hole] = event;
+    std::push_heap(later_.begin(), later_.end(), fires_after);
 }
 
 EventQueue::Event EventQueue::pop_later() {
-    const Event first = later_.front();
-    const Event last = later_.back();
+    std::pop_heap(later_.begin(), later_.end(), fires_after);
+    const Event first = later_.back();
     later_.pop_back();
-    const std::size_t size = later_.size();
-    // Sift down: the last event fills the hole at the root, moving down
-    // past every child that fires before it.
-    std::size_t hole = 0;
-    for (std::size_t child = 1; child < size; child = 2 * hole + 1) {
-        if (child + 1 < size && earlier(later_[child + 1], later_[child])) ++child;
-        if (!earlier(later_[child], last)) break;
-        later_[hole] = later_[child];
-        hole = child;
-    }
-    if (size > 0) later_[hole] = last;
     return first;
 }
 

@@ -144,8 +144,10 @@ private:
         std::uint64_t sequence;  // scheduling order: breaks ties in `later_`
         EventHandler handler;
     };
-    static bool earlier(const Event& a, const Event& b) {
-        return a.at != b.at ? a.at < b.at : a.sequence < b.sequence;
+    // Whether `a` fires after `b`: the heap's order (std::push_heap keeps
+    // the greatest on top, so "greater" is "later" to put the next on top).
+    static bool fires_after(const Event& a, const Event& b) {
+        return a.at != b.at ? a.at > b.at : a.sequence > b.sequence;
     }
     static constexpr std::size_t kSoonEvents = 16;
     void push(Event event);
@@ -156,7 +158,7 @@ private:
     // tier's earliest event.
     void refill_soon();
     // The second tier: pushing an event that is not among the next few, and
-    // taking the earliest one when the first tier has run dry.
+    // taking its earliest one (for refill_soon).
     void push_later(const Event& event);
     Event pop_later();
     // Throws the logic_error for an event scheduled in the past.

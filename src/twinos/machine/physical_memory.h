@@ -16,10 +16,8 @@
 // Chapter: chapters/02-twinos.rst.
 #pragma once
 
-#include <bit>
 #include <cstddef>
 #include <cstdint>
-#include <cstring>
 #include <memory>
 #include <span>
 #include <stdexcept>

@@ -14,11 +14,6 @@ using namespace twinos::machine::el3;
 
 namespace {
 
-// Descriptor words are little-endian on the bus; dma_view has checked that
-// all four bytes lie in the buffer.
-std::uint32_t load32(std::span<const std::byte> b) { return load_le32(b.data()); }
-void store32(std::span<std::byte> b, std::uint32_t v) { store_le32(b.data(), v); }
-
 // Linux reserves 2 bytes (NET_IP_ALIGN) so that the IP header after the
 // 14-byte Ethernet header lands on a 4-byte boundary.
 constexpr std::uint32_t kIpAlign = 2;
@@ -77,11 +72,14 @@ std::uint64_t Driver3c905x::rx_waiting() {
 }
 
 std::uint32_t Driver3c905x::dpd_load(int entry, std::uint32_t field) {
-    return load32(kernel_.dma_view(rings_, kRxRingSize * kUpdBytes + entry * kDpdBytes + field, 4));
+    // Little-endian on the bus; dma_view has checked all four bytes lie in the ring.
+    return load_le32(
+        kernel_.dma_view(rings_, kRxRingSize * kUpdBytes + entry * kDpdBytes + field, 4).data());
 }
 void Driver3c905x::dpd_store(int entry, std::uint32_t field, std::uint32_t value) {
-    store32(kernel_.dma_view(rings_, kRxRingSize * kUpdBytes + entry * kDpdBytes + field, 4),
-            value);
+    store_le32(
+        kernel_.dma_view(rings_, kRxRingSize * kUpdBytes + entry * kDpdBytes + field, 4).data(),
+        value);
 }
 
 DmaBuffer Driver3c905x::take_rx_buffer() {
