@@ -35,7 +35,11 @@ MonitoredRun::MonitoredRun(MonitoredRunOptions options)
     // The monitor AP is the preceding OS's first program.
     system_.set_preceding_init([this](Kernel& k) { start_in_preceding(k); });
     twin().machine().link().add_sink(sent_);
-    if (options_.replay == nullptr) scenario_.emplace(twin(), options_.scenario);
+    if (options_.live) {
+        live_.emplace(twin(), *options_.live);
+    } else if (options_.replay == nullptr) {
+        scenario_.emplace(twin(), options_.scenario);
+    }
 }
 
 MonitoredRun::~MonitoredRun() = default;
@@ -127,6 +131,13 @@ void MonitoredRun::play_scenario() {
     result_.stopped = stop_requested();
 }
 
+void MonitoredRun::play_live() {
+    live_->run([this] { return stop_requested(); });
+    result_.frames_played = live_->stats().frames_in;
+    result_.scenario_complete = live_->client_complete();
+    result_.stopped = stop_requested();
+}
+
 // [monitor:run-stop]
 void MonitoredRun::stop_in_preceding() {
     // §3.3 step 4 is a system call: it runs when the preceding OS holds the
@@ -189,7 +200,9 @@ twinos::edge::LossLedger MonitoredRun::ledger() {
 // [/monitor:run-ledger]
 
 MonitoredRunResult MonitoredRun::run() {
-    if (options_.replay) {
+    if (live_) {
+        play_live();
+    } else if (options_.replay) {
         play_replay();
     } else {
         play_scenario();

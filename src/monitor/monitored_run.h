@@ -5,13 +5,11 @@
 // What `twinos run`, the load experiment and the tests all run: the
 // shared-NIC machine with the acquisition part (CaptureSystem), the monitor
 // AP started as the preceding OS's first program, and the traffic -- the
-// paper's Fig. 6 scenario or a replayed capture. The AP is a process of the
-// preceding OS (§3.3): the kernel's timer wakes it every poll interval of
-// simulated time, in the preceding OS's own CPU time (OsTimer), and each
-// read is charged to that OS as a process's work, which the pseudo NIC's
-// step (A) preempts.
-// Rule changes run the same way at their times; a stop request ends the
-// traffic; then the machine drains and §3.3 step 4 runs.
+// paper's Fig. 6 scenario, a replayed capture or a live wire (a TAP device). The AP is a process of
+// the preceding OS (§3.3): the kernel's timer wakes it every poll interval of simulated time, in
+// the preceding OS's own CPU time (OsTimer), and each read is charged to that OS as a process's
+// work, which the pseudo NIC's step (A) preempts. Rule changes run the same way at their times; a
+// stop request ends the traffic; then the machine drains and §3.3 step 4 runs.
 //
 // Interface:
 //   - `MonitoredRun(options)`: build everything, check the rules against
@@ -35,6 +33,7 @@
 #include "monitor/monitor_ap.h"
 #include "twinos/edge/counted_source.h"
 #include "twinos/edge/fig6_scenario.h"
+#include "twinos/edge/live_session.h"
 #include "twinos/edge/loss_ledger.h"
 #include "twinos/edge/pcap_replay.h"
 #include "twinos/edge/read_ahead_source.h"
@@ -63,6 +62,8 @@ struct MonitoredRunOptions {
     std::vector<TimedRules> rule_changes;
     /// The capture to replay, or nullptr for the built-in scenario.
     twinos::edge::PcapReplay* replay = nullptr;
+    /// A live wire instead (`twinos run -i`): set, it wins over both.
+    std::optional<twinos::edge::LiveOptions> live;
     /// Frames to replay (-1: all); the scenario's count is in `scenario`.
     std::int64_t count = -1;
     /// How the replay meets a card that cannot take a frame, and its speed.
@@ -90,7 +91,7 @@ struct MonitoredRunResult {
     std::uint64_t polls_skipped = 0;          ///< Grid points the idle-poll shortcut passed over.
     std::uint64_t frames_played = 0;          ///< Replayed frames that arrived on the wire.
     bool stopped = false;                     ///< A stop request ended the traffic.
-    bool scenario_complete = false;           ///< The scenario's client got every reply.
+    bool scenario_complete = false;           ///< The scenario's (or live) client got every reply.
     std::optional<std::string> replay_error;  ///< Why the capture ended early.
 };
 
@@ -118,6 +119,8 @@ public:
     capture::CaptureSystem& system() { return system_; }
     /// The monitor AP.
     const MonitorAp& ap() const { return ap_; }
+    /// The live session, or nullptr unless on a live wire.
+    const twinos::edge::LiveSession* live() const { return live_ ? &*live_ : nullptr; }
     /// The scenario, or nullptr in a replay.
     const twinos::edge::Fig6Scenario* scenario() const { return scenario_ ? &*scenario_ : nullptr; }
     /// What the co-existing OS transmitted.
@@ -131,6 +134,7 @@ private:
     twinos::machine::Ticks next_poll_after(twinos::machine::Ticks at);
     void play_replay();
     void play_scenario();
+    void play_live();
     void stop_in_preceding();
     bool stop_requested() const { return options_.stop_requested && options_.stop_requested(); }
 
@@ -140,6 +144,7 @@ private:
     MonitorAp ap_;
     twinos::edge::TxRecorder sent_{0};
     std::optional<twinos::edge::Fig6Scenario> scenario_;
+    std::optional<twinos::edge::LiveSession> live_;
     std::optional<twinos::edge::CountedSource> counted_;
     std::optional<twinos::edge::ReadAheadSource> ahead_;
     MonitoredRunResult result_;

@@ -49,7 +49,12 @@ void TwinOs::boot() {
 void TwinOs::boot_kernel(OsId os) {
     Kernel& k = kernel(os);
     k.boot();
-    k.net().set_ipv4(os == OsId::Preceding ? options_.preceding_ip : options_.coexisting_ip);
+    if (os == OsId::Preceding) {
+        k.net().set_ipv4(options_.preceding_ip);
+    } else {
+        k.net().set_ipv4(options_.coexisting_ip, options_.coexisting_prefix);
+        k.net().set_answering(options_.coexisting_answers);
+    }
     // Start a driver for each 3c905 this OS was given, as a PCI probe would --
     // unless it owns the card and offers it to the other OS: then it starts
     // what serves the offer (the pseudo NIC) instead.

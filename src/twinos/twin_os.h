@@ -39,6 +39,10 @@ struct TwinOsOptions {
     std::uint32_t preceding_ip = 0x0a000003;
     /// IPv4 address of the co-existing OS: 10.0.0.2.
     std::uint32_t coexisting_ip = 0x0a000002;
+    /// The prefix length of the co-existing OS's subnet.
+    unsigned coexisting_prefix = 24;
+    /// The co-existing OS answers ARP and ICMP echo (a real wire, chapter 3).
+    bool coexisting_answers = false;
 };
 
 /// The twin machine with both kernels on it.

@@ -3,6 +3,7 @@
 #include "twinos/cli/run_command.h"
 
 #include <CLI/CLI.hpp>
+#include <csignal>
 #include <cstdlib>
 #include <memory>
 #include <optional>
@@ -12,6 +13,7 @@
 #include "twinos/cli/units.h"
 #include "twinos/edge/counted_source.h"
 #include "twinos/edge/fig6_scenario.h"
+#include "twinos/edge/live_session.h"
 #include "twinos/edge/loss_ledger.h"
 #include "twinos/edge/pcap_replay.h"
 #include "twinos/edge/replay_pacing.h"
@@ -88,12 +90,112 @@ std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, MachineCo
     return replay;
 }
 
-void report_client(const edge::Fig6Scenario& fig6, std::uint32_t requested, std::ostream& out) {
-    const os::Fig6Client* client = fig6.client();
+// [twinos:prepare-live]
+std::optional<edge::LiveOptions> prepare_live(const RunOptions& o, os::TwinOsOptions& twin,
+                                              const edge::Fig6Options& scenario) {
+    if (o.interface.empty()) {
+        const char* live_only = !o.duration.empty()  ? "--duration"
+                                : !o.server.empty()  ? "--server"
+                                : !o.address.empty() ? "--address"
+                                : o.create_tap       ? "--create-tap"
+                                                     : nullptr;
+        if (live_only) {
+            throw std::invalid_argument(std::string(live_only) + ": only for a live wire (-i TAP)");
+        }
+        return std::nullopt;
+    }
+    if (!o.read_file.empty()) {
+        throw std::invalid_argument("give either -r FILE or -i TAP, not both");
+    }
+    edge::LiveOptions live;
+    const auto [ip, prefix] =
+        o.address.empty() ? std::pair{edge::kLiveDefaultIp, 24u} : edge::parse_address(o.address);
+    // A host on a real wire: its own address, answering ARP and ping; not
+    // promiscuous -- the card keeps to its station address and broadcasts.
+    twin.coexisting_ip = ip;
+    twin.coexisting_prefix = prefix;
+    twin.coexisting_answers = true;
+    if (!o.duration.empty()) {
+        live.limits.duration = parse_duration(o.duration);
+        if (live.limits.duration <= Ticks{0})
+            throw std::invalid_argument("--duration: must be positive");
+    }
+    if (!o.server.empty()) {
+        live.server = edge::parse_server(o.server);
+        os::NetStack subnet;
+        subnet.set_ipv4(ip, prefix);
+        if (!subnet.on_link(live.server->ip)) {
+            throw std::invalid_argument("--server: " + net::ipv4_to_string(live.server->ip) +
+                                        " is not on the co-existing OS's subnet " +
+                                        net::ipv4_to_string(ip) + "/" + std::to_string(prefix) +
+                                        " (there is no router on the simulated wire)");
+        }
+        live.request_count = scenario.count;
+        live.sizes = scenario.frame_sizes;
+    } else {
+        live.limits.count = o.count;  // without a client, -c counts frames from the host
+    }
+    live.tap = std::make_shared<edge::TapDevice>(edge::TapDevice::open(o.interface, o.create_tap));
+    return live;
+}
+// [/twinos:prepare-live]
+
+void report_live(const edge::LiveSession& live, os::TwinOs& twin, std::ostream& out) {
+    const edge::LiveStats& s = live.stats();
+    out << "live    device=" << live.options().tap->name() << " in=" << s.frames_in
+        << " in_bytes=" << s.bytes_in << " out=" << s.frames_out << " out_bytes=" << s.bytes_out
+        << " out_dropped=" << s.dropped_out << " oversized=" << s.oversized
+        << " max_lag_us=" << s.max_lag.count() / 1000 << " ran_ms=" << s.ran.count() / 1'000'000
+        << '\n';
+    const os::NetStack& net = twin.kernel(OsId::Coexisting).net();
+    const os::NetStats& n = net.stats();
+    out << "answers address=" << net::ipv4_to_string(net.ipv4()) << " arp=" << n.arp_answered
+        << " echo=" << n.echo_answered << " arp_asked=" << n.arp_asked
+        << " arp_learned=" << n.arp_learned << " waiting_for_arp=" << net.waiting_for_arp() << '\n';
+}
+
+void report_client(const os::Fig6Client* client, std::uint32_t requested, std::ostream& out) {
     out << "client  requested=" << requested
         << " received=" << (client ? client->stats().replies : 0)
         << " corrupt=" << (client ? client->stats().corrupt : 0)
         << " out_of_order=" << (client ? client->stats().out_of_order : 0) << '\n';
+}
+
+namespace {
+// SIGINT / SIGTERM ask the run to stop; the run looks at this between steps.
+volatile std::sig_atomic_t stop_requested = 0;
+extern "C" void request_stop(int) { stop_requested = 1; }
+}  // namespace
+
+void install_stop_handlers() {
+    std::signal(SIGINT, request_stop);
+    std::signal(SIGTERM, request_stop);
+    std::signal(SIGPIPE, SIG_IGN);  // a closed output pipe is a named write error
+}
+
+bool stop_was_requested() { return stop_requested != 0; }
+
+int live_status(const edge::LiveSession& live, std::ostream& err) {
+    const edge::LiveStats& s = live.stats();
+    const std::string& tap = live.options().tap->name();
+    if (s.oversized != 0) {
+        err << "twinos run: warning: " << s.oversized << " frames from " << tap
+            << " were longer than " << edge::TapDevice::kMaxFrameBytes
+            << " bytes and never reached the wire (set the TAP's MTU to 1500)\n";
+    }
+    if (s.dropped_out != 0) {
+        err << "twinos run: warning: " << s.dropped_out << " frames the card sent were dropped by "
+            << tap << " (the host's queue was full, or the device was down or gone)\n";
+    }
+    if (s.error) {
+        err << "twinos run: error: " << *s.error << '\n';
+        return 1;
+    }
+    if (!live.client_complete() && !stop_was_requested()) {
+        err << "twinos run: error: the client did not receive every frame it asked for\n";
+        return 1;
+    }
+    return 0;
 }
 
 void add_run_command(CLI::App& app, RunOptions& o) {
@@ -102,6 +204,16 @@ void add_run_command(CLI::App& app, RunOptions& o) {
     run->add_flag("--original", o.original,
                   "The original configuration: the co-existing OS owns the NIC (no pseudo NIC)");
     run->add_option("-r", o.read_file, "Replay this pcap or pcapng file");
+    run->add_option("-i", o.interface,
+                    "Join this host TAP device in real time: a live wire (needs root or "
+                    "CAP_NET_ADMIN)");
+    run->add_flag("--create-tap", o.create_tap, "With -i: create the TAP device for this run");
+    run->add_option("--duration", o.duration, "With -i: end the live run after TIME, e.g. 10s");
+    run->add_option("--address", o.address,
+                    "With -i: the co-existing OS's address (default 10.0.2.15/24)");
+    run->add_option("--server", o.server,
+                    "With -i: ask the Fig. 6 server at ADDR:PORT (scripts/fig6_server.py) for "
+                    "-c frames of --sizes");
     run->add_option("-c", o.count, "Stop after COUNT frames (replay) / request COUNT (scenario)");
     run->add_option("--sizes", o.sizes, "Scenario frame sizes, e.g. 53,128,1514");
     run->add_option("--rx-buffer", o.rx_buffer, "Driver receive buffer bytes (60..8191)")
@@ -205,6 +317,8 @@ int report_input_error(std::ostream& err) {
         err << "twinos run: error: " << e.what() << '\n';
     } catch (const machine::ConfigError& e) {
         err << "twinos run: error: " << e.what() << '\n';
+    } catch (const edge::TapError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
     }
     return 2;
 }
@@ -217,11 +331,13 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     edge::Fig6Options scenario;
     edge::ReplayPacing pacing;
     std::unique_ptr<edge::PcapReplay> replay;
+    std::optional<edge::LiveOptions> live;
     try {
         const std::uint64_t memory = parse_size(o.memory);
         config = MachineConfig::original(memory);
         trace_mask = parse_trace_flags(o.trace);
         replay = prepare_traffic(o, config, options, scenario, pacing);
+        live = prepare_live(o, options, scenario);
     } catch (...) {
         return report_input_error(err);
     }
@@ -234,7 +350,16 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     twin.machine().trace().set_mask(trace_mask);
     twin.machine().trace().echo_to(&out);
     int status = 0;
-    if (replay) {
+    std::optional<edge::LiveSession> session;
+    if (live) {
+        out << "== twinos run --original -i " << o.interface << " ==\n";
+        session.emplace(twin, std::move(*live));
+        install_stop_handlers();
+        session->run([] { return stop_was_requested(); });
+        if (session->options().server) report_client(session->client(), scenario.count, out);
+        report_live(*session, twin, out);
+        status = live_status(*session, err);
+    } else if (replay) {
         out << "== twinos run --original -r " << o.read_file << " ==\n";
         edge::CountedSource source(*replay, o.count);
         twin.boot();
@@ -258,7 +383,7 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
         out << "== twinos run --original: built-in scenario (paper Fig. 6) ==\n";
         edge::Fig6Scenario fig6(twin, scenario);
         const bool complete = fig6.run();
-        report_client(fig6, scenario.count, out);
+        report_client(fig6.client(), scenario.count, out);
         if (!complete) {
             err << "twinos run: error: the client did not receive every frame it asked for\n";
             status = 1;

@@ -2,7 +2,8 @@
 // `twinos run`: run the twin machine on traffic -- a replayed capture or the
 // paper's built-in scenario -- and report what arrived.
 //
-// tcpdump's conventions where they apply: `-r FILE` replays a capture, `-w
+// tcpdump's conventions where they apply: `-r FILE` replays a capture, `-i
+// TAP` joins a host TAP device in real time (a live wire), `-w
 // FILE` writes the log, `-s` the slice size, `-c COUNT` stops after COUNT
 // frames, and a trailing filter expression chooses the packets. By default
 // the full system runs: the pseudo NIC, the acquisition part and the monitor
@@ -14,16 +15,19 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <ostream>
 #include <string>
 #include <vector>
 
+#include "twinos/edge/live_session.h"
 #include "twinos/machine/link.h"
 
 namespace CLI {
 class App;
 }
 namespace twinos::os {
+class Fig6Client;
 class TwinOs;
 struct TwinOsOptions;
 }  // namespace twinos::os
@@ -48,6 +52,11 @@ namespace twinos::cli {
 struct RunOptions {
     bool original = false;              ///< `--original`: no pseudo NIC, no monitor.
     std::string read_file;              ///< `-r FILE`: replay this capture.
+    std::string interface;              ///< `-i TAP`: a live wire on this TAP device.
+    bool create_tap = false;            ///< `--create-tap`: make the TAP device.
+    std::string duration;               ///< `--duration TIME`: a live run's length.
+    std::string address;                ///< `--address ADDR/PREFIX` (live; 10.0.2.15/24).
+    std::string server;                 ///< `--server ADDR:PORT`: a real Fig. 6 server.
     std::int64_t count = -1;            ///< `-c COUNT`: frames to replay or request.
     std::string sizes;                  ///< `--sizes`: scenario frame sizes, e.g. 53,1514.
     std::uint32_t rx_buffer = 1536;     ///< `--rx-buffer`: the driver's buffer size.
@@ -85,14 +94,32 @@ std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& options,
                                                   os::TwinOsOptions& twin_options,
                                                   edge::Fig6Options& scenario,
                                                   edge::ReplayPacing& pacing);
+/// The live wire, when `-i` is given: check the live options, give the
+/// co-existing OS its address (answering ARP and ping) and open the TAP
+/// device. @throws std::invalid_argument for a bad or misplaced option.
+/// @throws edge::TapError when the TAP device cannot be opened.
+/// @return nothing without `-i`.
+std::optional<edge::LiveOptions> prepare_live(const RunOptions& options,
+                                              os::TwinOsOptions& twin_options,
+                                              const edge::Fig6Options& scenario);
+/// Print what crossed a live wire, and the co-existing OS's answers.
+void report_live(const edge::LiveSession& live, os::TwinOs& twin, std::ostream& out);
 /// Report the exception in flight, when it is bad input -- a wrong option,
 /// a rule file that does not parse, a capture that cannot be replayed -- as
 /// `twinos run: error: ...` on `err`. Call it only inside a `catch` block;
 /// anything else is rethrown.
 /// @return 2, the exit status for bad input.
 int report_input_error(std::ostream& err);
-/// Print the scenario's client line.
-void report_client(const edge::Fig6Scenario& scenario, std::uint32_t requested, std::ostream& out);
+/// Print the Fig. 6 client's line (`client` may be nullptr: it never started).
+void report_client(const os::Fig6Client* client, std::uint32_t requested, std::ostream& out);
+/// SIGINT and SIGTERM ask the run to stop (it ends with its output
+/// complete); SIGPIPE is ignored, so a closed pipe is a named write error.
+void install_stop_handlers();
+/// True once SIGINT or SIGTERM arrived.
+bool stop_was_requested();
+/// Warn about frames a live wire could not carry, and report why it ended
+/// badly. @return 0, or 1 when the device vanished or the client is short.
+int live_status(const edge::LiveSession& live, std::ostream& err);
 
 /// Print the per-layer report (wire, NIC, driver, stack).
 void report_layers(os::TwinOs& twin, const edge::TxRecorder& sent, std::ostream& out);

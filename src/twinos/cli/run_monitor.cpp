@@ -21,10 +21,6 @@ using namespace twinos::machine;
 
 namespace {
 
-// SIGINT / SIGTERM ask the run to stop; the run looks at this between steps.
-volatile std::sig_atomic_t stop_requested = 0;
-extern "C" void request_stop(int) { stop_requested = 1; }
-
 std::string join(const std::vector<std::string>& words) {
     std::string s;
     for (const std::string& w : words) s += (s.empty() ? "" : " ") + w;
@@ -61,6 +57,7 @@ monitor::MonitoredRunOptions monitored_options(const RunOptions& o,
     }
     replay = prepare_traffic(o, r.machine, r.twin, r.scenario, r.pacing);
     r.replay = replay.get();
+    r.live = prepare_live(o, r.twin, r.scenario);
     r.count = o.count;
     // Host speed only (chapter 7): neither changes a simulated event or a byte.
     r.read_ahead = r.background_writer = true;
@@ -119,7 +116,7 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     try {
         monitor::MonitoredRunOptions options = monitored_options(o, replay);
         requested = options.scenario.count;
-        options.stop_requested = [] { return stop_requested != 0; };
+        options.stop_requested = [] { return stop_was_requested(); };
         if (replay && progress) {
             options.on_progress = [](std::uint64_t n) {
                 std::fprintf(stderr, "\r%llu frames", static_cast<unsigned long long>(n));
@@ -137,11 +134,10 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     std::ostream& report = output == "-" ? err : out;
     run->twin().machine().trace().set_mask(parse_trace_flags(o.trace));
     run->twin().machine().trace().echo_to(&report);
-    std::signal(SIGINT, request_stop);
-    std::signal(SIGTERM, request_stop);
-    std::signal(SIGPIPE, SIG_IGN);  // a closed output pipe is a named write error
-    report << (replay ? "== twinos run -r " + o.read_file
-                      : "== twinos run: built-in scenario (paper Fig. 6)")
+    install_stop_handlers();
+    report << (!o.interface.empty() ? "== twinos run -i " + o.interface
+               : replay             ? "== twinos run -r " + o.read_file
+                                    : "== twinos run: built-in scenario (paper Fig. 6)")
            << " -w " << output << " ==\n";
     int status = 0;
     bool ledger_bad = false;
@@ -149,11 +145,16 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         const monitor::MonitoredRunResult result = run->run();
         run->twin().machine().trace().echo_to(nullptr);
         if (progress && result.frames_played >= 65536) std::fputc('\n', stderr);
-        if (run->scenario()) report_client(*run->scenario(), requested, report);
+        if (run->scenario()) report_client(run->scenario()->client(), requested, report);
+        const edge::LiveSession* live = run->live();
+        if (live && live->options().server) report_client(live->client(), requested, report);
+        if (live) report_live(*live, run->twin(), report);
         report_run(*run, result, output, report);
         const edge::LossLedger ledger = run->ledger();
         ledger_bad = report_ledger(ledger, true, report, err) != 0;
-        if (result.replay_error) {
+        if (live) {
+            status = live_status(*live, err);
+        } else if (result.replay_error) {
             err << "twinos run: error: " << *result.replay_error << '\n';
             status = 2;
         } else if (run->scenario() && !result.scenario_complete && !result.stopped) {
@@ -168,7 +169,7 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
         return report_input_error(err);  // rules the kernel refused when applied
     }
     if (ledger_bad) return 1;  // a count that does not add up is a bug, stop or not
-    return stop_requested ? 0 : status;
+    return stop_was_requested() && status != 1 ? 0 : status;
 }
 
 }  // namespace twinos::cli

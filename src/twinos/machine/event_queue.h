@@ -121,6 +121,10 @@ public:
     /// waiting event and the limit of the current `fire_next_until` call.
     Ticks horizon() const;
 
+    /// When the next waiting event is due; `Ticks::max()` when none waits.
+    /// (The live wire sleeps until then, chapter 3.)
+    Ticks next_due() const { return soon_.empty() ? Ticks::max() : soon_.back().at; }
+
     /// The number of events waiting.
     std::size_t pending() const { return soon_.size() + later_.size(); }
 

@@ -19,7 +19,8 @@
 //   - `set_replay_pace(pace, speed)`: keep the recorded times come what may
 //     (the default), or hold the wire while the NIC asks for a pause (802.3x,
 //     what `twinos run -r` chooses);
-//   - `inject(at, frame)`: one frame from a reactive host (the scenario server);
+//   - `inject(at, frame)`: one frame from a reactive host (the scenario
+//     server, or a real one behind a TAP device: see edge/live_wire.h);
 //   - `transmit(bytes)`: the NIC sends; `wire_time(bytes)`: 100 Mbit/s timing.
 // Invariant: arrivals never go back in time; a source timestamp earlier than
 // the previous one arrives together with it and is counted as non-monotonic.
@@ -164,6 +165,13 @@ public:
     /// time 0 is 2006-05-01 00:00:00 UTC, the month the paper appeared.
     std::int64_t wall_time(Ticks t) const {
         return have_epoch_ ? epoch_ns_ + (t - start_).count() : kDefaultEpochNs + t.count();
+    }
+    /// On a live wire (chapter 3): simulated time `at` is wall-clock time
+    /// `epoch_ns`, and the clocks run together from there.
+    void set_wall_clock(std::int64_t epoch_ns, Ticks at) {
+        epoch_ns_ = epoch_ns;
+        start_ = at;
+        have_epoch_ = true;
     }
     /// 2006-05-01 00:00:00 UTC in ns.
     static constexpr std::int64_t kDefaultEpochNs = 1'146'441'600ll * 1'000'000'000;

@@ -30,6 +30,8 @@ public:
 
     /// The number of nanoseconds.
     constexpr std::int64_t count() const { return ns_; }
+    /// The latest time there is: "never".
+    static constexpr Ticks max() { return Ticks{INT64_MAX}; }
 
     /// Add a span.
     constexpr Ticks& operator+=(Ticks other) {

@@ -2,6 +2,9 @@
 // Ethernet, IPv4 and UDP: byte layouts and checksums.
 #include "twinos/net/packet.h"
 
+#include "twinos/net/byte_order.h"
+
+#include <algorithm>
 #include <bit>
 #include <cstdio>
 #include <cstring>
@@ -10,23 +13,10 @@ namespace twinos::net {
 
 namespace {
 
-void put16(std::byte* p, std::uint16_t v) {
-    p[0] = std::byte(v >> 8);  // network byte order
-    p[1] = std::byte(v);
-}
-void put32(std::byte* p, std::uint32_t v) {
-    put16(p, static_cast<std::uint16_t>(v >> 16));
-    put16(p + 2, static_cast<std::uint16_t>(v));
-}
-std::uint16_t get16(const std::byte* p) {
-    return static_cast<std::uint16_t>(std::to_integer<unsigned>(p[0]) << 8 |
-                                      std::to_integer<unsigned>(p[1]));
-}
-std::uint32_t get32(const std::byte* p) { return std::uint32_t{get16(p)} << 16 | get16(p + 2); }
-
 // The UDP checksum covers a pseudo-header of addresses, protocol and length.
 std::uint32_t pseudo_header_sum(std::uint32_t src, std::uint32_t dst, std::uint16_t udp_length) {
-    return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + 17 + udp_length;
+    return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + kIpProtocolUdp +
+           udp_length;
 }
 
 }  // namespace
@@ -88,6 +78,29 @@ std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t 
     return static_cast<std::uint16_t>(~folded);
 }
 
+void write_ethernet_header(std::byte* eth, const MacAddress& destination, const MacAddress& source,
+                           std::uint16_t ether_type) {
+    for (int i = 0; i < 6; ++i) {
+        eth[i] = std::byte{destination[i]};
+        eth[6 + i] = std::byte{source[i]};
+    }
+    put16(eth + 12, ether_type);
+}
+
+void write_ipv4_header(std::byte* ip, std::uint8_t protocol, std::uint16_t total_length,
+                       std::uint16_t ip_id, std::uint32_t source, std::uint32_t destination) {
+    std::fill(ip, ip + kIpv4HeaderBytes, std::byte{0});
+    ip[0] = std::byte{0x45};  // version 4, 5 words of header
+    put16(ip + 2, total_length);
+    put16(ip + 4, ip_id);
+    put16(ip + 6, 0x4000);  // don't fragment
+    ip[8] = std::byte{64};  // TTL
+    ip[9] = std::byte{protocol};
+    put32(ip + 12, source);
+    put32(ip + 16, destination);
+    put16(ip + 10, internet_checksum({ip, kIpv4HeaderBytes}));
+}
+
 // [twinos:build-udp-frame]
 void build_udp_frame(std::vector<std::byte>& out, const UdpEndpoint& source,
                      const UdpEndpoint& destination, std::span<const std::byte> payload,
@@ -96,22 +109,10 @@ void build_udp_frame(std::vector<std::byte>& out, const UdpEndpoint& source,
     const auto ip_length = static_cast<std::uint16_t>(kIpv4HeaderBytes + udp_length);
     out.assign(kEthernetHeaderBytes + ip_length, std::byte{0});
     std::byte* eth = out.data();
-    for (int i = 0; i < 6; ++i) {
-        eth[i] = std::byte{destination.mac[i]};
-        eth[6 + i] = std::byte{source.mac[i]};
-    }
-    put16(eth + 12, kEtherTypeIpv4);
+    write_ethernet_header(eth, destination.mac, source.mac, kEtherTypeIpv4);
 
     std::byte* ip = eth + kEthernetHeaderBytes;
-    ip[0] = std::byte{0x45};  // version 4, 5 words of header
-    put16(ip + 2, ip_length);
-    put16(ip + 4, ip_id);
-    put16(ip + 6, 0x4000);  // don't fragment
-    ip[8] = std::byte{64};  // TTL
-    ip[9] = std::byte{17};  // UDP
-    put32(ip + 12, source.ip);
-    put32(ip + 16, destination.ip);
-    put16(ip + 10, internet_checksum({ip, kIpv4HeaderBytes}));
+    write_ipv4_header(ip, kIpProtocolUdp, ip_length, ip_id, source.ip, destination.ip);
 
     std::byte* udp = ip + kIpv4HeaderBytes;
     put16(udp, source.port);
@@ -129,7 +130,8 @@ std::optional<UdpDatagram> parse_udp_frame(std::span<const std::byte> frame) {
     const std::byte* eth = frame.data();
     if (get16(eth + 12) != kEtherTypeIpv4) return std::nullopt;
     const std::byte* ip = eth + kEthernetHeaderBytes;
-    if (std::to_integer<unsigned>(ip[0]) != 0x45 || std::to_integer<unsigned>(ip[9]) != 17) {
+    if (std::to_integer<unsigned>(ip[0]) != 0x45 ||
+        std::to_integer<unsigned>(ip[9]) != kIpProtocolUdp) {
         return std::nullopt;
     }
     const std::uint16_t ip_length = get16(ip + 2);

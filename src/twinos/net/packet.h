@@ -38,6 +38,13 @@ inline constexpr std::size_t kUdpFrameOverhead =
     kEthernetHeaderBytes + kIpv4HeaderBytes + kUdpHeaderBytes;
 /// EtherType of IPv4.
 inline constexpr std::uint16_t kEtherTypeIpv4 = 0x0800;
+/// EtherType of ARP.
+inline constexpr std::uint16_t kEtherTypeArp = 0x0806;
+/// IPv4 protocol numbers of ICMP and UDP.
+inline constexpr std::uint8_t kIpProtocolIcmp = 1;
+inline constexpr std::uint8_t kIpProtocolUdp = 17;  ///< See kIpProtocolIcmp.
+/// The broadcast station address.
+inline constexpr std::array<std::uint8_t, 6> kBroadcastMac = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
 /// One end of a UDP conversation.
 struct UdpEndpoint {
@@ -55,6 +62,15 @@ struct UdpDatagram {
 
 /// RFC 1071 one's-complement checksum of `bytes`, starting from `sum`.
 std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum = 0);
+
+/// Write an Ethernet II header (14 bytes) at `eth`.
+void write_ethernet_header(std::byte* eth, const MacAddress& destination, const MacAddress& source,
+                           std::uint16_t ether_type);
+
+/// Write a 20-byte IPv4 header without options at `ip`: don't fragment,
+/// TTL 64, the header checksum filled in. `total_length` counts the header.
+void write_ipv4_header(std::byte* ip, std::uint8_t protocol, std::uint16_t total_length,
+                       std::uint16_t ip_id, std::uint32_t source, std::uint32_t destination);
 
 /// Build an Ethernet II / IPv4 / UDP frame into `out` (replacing its contents).
 void build_udp_frame(std::vector<std::byte>& out, const UdpEndpoint& source,

@@ -8,6 +8,14 @@
 // the handler bound to their port; `udp_send` builds a frame and gives it to
 // the network device to transmit. Nothing here knows which NIC is underneath.
 //
+// On a real wire (chapter 3, `twinos run -i`) a peer must be able to reach
+// the host: with `set_answering(true)` the stack answers ARP requests for
+// its address and ICMP echo requests to it, and learns the station address
+// of whoever asks. A datagram to an address whose station address is not
+// known yet (`UdpEndpoint::mac` all zero) waits while an ARP request asks
+// for it, and goes out when the reply comes. Replays and the built-in
+// scenario leave answering off: a replayed ARP request is not ours to answer.
+//
 // Chapter: chapters/03-nic.rst.
 #pragma once
 
@@ -44,6 +52,12 @@ struct NetStats {
     std::uint64_t rx_udp_unbound = 0;    ///< UDP datagrams to us on a port nobody bound.
     std::uint64_t tx_frames = 0;         ///< Frames given to the device.
     std::uint64_t tx_dropped = 0;        ///< Frames the device could not queue.
+    std::uint64_t arp_answered = 0;      ///< ARP requests for our address answered.
+    std::uint64_t arp_asked = 0;         ///< ARP requests we sent.
+    std::uint64_t arp_learned = 0;       ///< Station addresses learned (or changed).
+    std::uint64_t echo_answered = 0;     ///< ICMP echo requests answered.
+    std::uint64_t tx_off_link = 0;       ///< Datagrams to an address off our subnet (no router).
+    std::uint64_t tx_unresolved = 0;     ///< Datagrams dropped: too many waiting for ARP.
 };
 
 /// The network stack of one kernel.
@@ -60,10 +74,21 @@ public:
     void attach(NetDevice& device) { device_ = &device; }
     /// The attached device, or nullptr.
     NetDevice* device() const { return device_; }
-    /// This host's IPv4 address (host byte order).
-    void set_ipv4(std::uint32_t ip) { ip_ = ip; }
+    /// This host's IPv4 address (host byte order) and its subnet's prefix length.
+    void set_ipv4(std::uint32_t ip, unsigned prefix_length = 24) {
+        ip_ = ip;
+        prefix_length_ = prefix_length;
+    }
     /// This host's IPv4 address.
     std::uint32_t ipv4() const { return ip_; }
+    /// True when `ip` is on our subnet (reachable without a router).
+    bool on_link(std::uint32_t ip) const;
+    /// Answer ARP and ICMP echo requests for our address (off by default).
+    void set_answering(bool on) { answering_ = on; }
+    /// The station address learned for `ip`, or nullptr.
+    const net::MacAddress* arp_lookup(std::uint32_t ip) const;
+    /// Datagrams waiting for an ARP reply.
+    std::size_t waiting_for_arp() const { return waiting_.size(); }
 
     /// A driver hands up one received frame (netif_rx).
     void input(std::span<const std::byte> frame);
@@ -71,17 +96,35 @@ public:
     void add_tap(Tap tap) { taps_.push_back(std::move(tap)); }
     /// Deliver UDP datagrams for `port` to `handler`.
     void udp_bind(std::uint16_t port, UdpHandler handler) { udp_ports_[port] = std::move(handler); }
-    /// Send `payload` from our `port` to `to`. @return false if not queued.
+    /// Send `payload` from our `port` to `to`. When `to.mac` is all zero the
+    /// station address comes from ARP: known, it is used; else the datagram
+    /// waits (at most kMaxWaitingForArp of them) while a request asks.
+    /// @return false if it was not queued to the device and is not waiting.
     bool udp_send(std::uint16_t port, const net::UdpEndpoint& to,
                   std::span<const std::byte> payload);
+    /// The most datagrams that wait for ARP replies at once.
+    static constexpr std::size_t kMaxWaitingForArp = 16;
 
     /// What the stack has seen.
     const NetStats& stats() const { return stats_; }
 
 private:
+    struct Waiting {  // a datagram whose destination's station address is asked for
+        std::uint16_t port;
+        net::UdpEndpoint to;
+        std::vector<std::byte> payload;
+    };
+    bool answer(std::span<const std::byte> frame);
+    void learn(std::uint32_t ip, const net::MacAddress& mac);
+    bool transmit_built();
+
     // NetStack — state
     NetDevice* device_ = nullptr;
     std::uint32_t ip_ = 0;
+    unsigned prefix_length_ = 24;
+    bool answering_ = false;
+    std::map<std::uint32_t, net::MacAddress> arp_cache_;
+    std::vector<Waiting> waiting_;
     std::uint16_t next_ip_id_ = 1;
     std::vector<Tap> taps_;
     std::map<std::uint16_t, UdpHandler> udp_ports_;
