@@ -36,6 +36,21 @@ TEST(EventQueue, EqualTimesFireInSchedulingOrder) {
     EXPECT_EQ(order, "abcdefgh");
 }
 
+TEST(EventQueue, NextDueIsTheEarliestWaitingEvent) {
+    // What the live wire sleeps until (chapter 3).
+    Machine m(probe_config(), probe_factory());
+    ProbeDevice& dev = probe(m, "probe_p");
+    m.run_until(Ticks{10});
+    const Ticks idle = m.clock().next_due();  // the machine's own events, if any
+    dev.at(Ticks{50}, [] {});
+    dev.at(Ticks{20}, [] {});
+    EXPECT_EQ(m.clock().next_due(), std::min(idle, Ticks{20}));
+    m.run_until(Ticks{20});
+    EXPECT_EQ(m.clock().next_due(), std::min(idle, Ticks{50}));
+    m.run_until(Ticks{50});
+    EXPECT_TRUE(m.clock().pending() > 0 || m.clock().next_due() == Ticks::max());
+}
+
 TEST(EventQueue, ClockReadsTheEventTimeInsideTheAction) {
     Machine m(probe_config(), probe_factory());
     ProbeDevice& dev = probe(m, "probe_p");

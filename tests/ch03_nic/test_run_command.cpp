@@ -56,5 +56,28 @@ TEST(RunCommand, NonEthernetMissingAndBadOptionsAreRefusedBeforeAnythingRuns) {
     EXPECT_TRUE(has(sizes.output, "--sizes: '53,40' at column 4")) << sizes.output;
 }
 
+TEST(RunCommand, LiveWireOptionsAreCheckedBeforeAnyDeviceIsTouched) {
+    // Each refused with its name, exit 2, nothing run, in both configurations.
+    const std::pair<std::string, std::string> cases[] = {
+        {"--duration 5s", "--duration: only for a live wire (-i TAP)"},
+        {"--server 10.0.2.2:7007", "--server: only for a live wire (-i TAP)"},
+        {"--address 10.0.2.15/24", "--address: only for a live wire (-i TAP)"},
+        {"--create-tap", "--create-tap: only for a live wire (-i TAP)"},
+        {"-i tap0 -r " + kEthernet + "afs.pcap", "give either -r FILE or -i TAP, not both"},
+        {"-i tap0 --address 10.0.2", "--address: '10.0.2' is not an IPv4 address"},
+        {"-i tap0 --server 10.9.9.9:7", "--server: 10.9.9.9 is not on the co-existing OS's subnet"},
+        {"-i tap0 --duration 0s", "--duration: must be positive"},
+        {"-i twinos-absent", "no such TAP device 'twinos-absent'"},
+    };
+    for (const std::string mode : {"--original ", ""}) {
+        for (const auto& [args, message] : cases) {
+            CommandRun r = run_twinos("run " + mode + args + " -w /dev/null");
+            EXPECT_EQ(r.exit_code, 2) << args << r.output;
+            EXPECT_TRUE(has(r.output, message)) << args << ": " << r.output;
+            EXPECT_FALSE(has(r.output, "halt")) << r.output;
+        }
+    }
+}
+
 }  // namespace
 }  // namespace twinos::test

@@ -90,7 +90,6 @@ std::unique_ptr<edge::PcapReplay> prepare_traffic(const RunOptions& o, MachineCo
     return replay;
 }
 
-// [twinos:prepare-live]
 std::optional<edge::LiveOptions> prepare_live(const RunOptions& o, os::TwinOsOptions& twin,
                                               const edge::Fig6Options& scenario) {
     if (o.interface.empty()) {
@@ -138,7 +137,6 @@ std::optional<edge::LiveOptions> prepare_live(const RunOptions& o, os::TwinOsOpt
     live.tap = std::make_shared<edge::TapDevice>(edge::TapDevice::open(o.interface, o.create_tap));
     return live;
 }
-// [/twinos:prepare-live]
 
 void report_live(const edge::LiveSession& live, os::TwinOs& twin, std::ostream& out) {
     const edge::LiveStats& s = live.stats();

@@ -44,7 +44,9 @@ public:
     /// (a SOCK_SEQPACKET socket pair behaves so, for tests). Takes it over.
     static TapDevice adopt(int fd, std::string name);
 
+    /// Take over `other`'s descriptor; `other` holds none after.
     TapDevice(TapDevice&& other) noexcept;
+    /// Close ours, then take over `other`'s descriptor.
     TapDevice& operator=(TapDevice&& other) noexcept;
     TapDevice(const TapDevice&) = delete;
     TapDevice& operator=(const TapDevice&) = delete;
