@@ -195,6 +195,8 @@ twinos::edge::LossLedger MonitoredRun::ledger() {
                   ap_.log_field(capture::control::kTooBig), true, "a larger --log-area"}}});
     // ... and the AP's own count of what it handed to the file.
     ledger.add({"file", "log area -> file", ap_.captured(), ap_.written(), {}});
+    // On a live wire the path starts at the host.
+    if (live_) twinos::edge::add_host_stage(ledger, *live_, twin().machine().link());
     return ledger;
 }
 // [/monitor:run-ledger]

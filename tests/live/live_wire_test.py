@@ -375,6 +375,91 @@ def case_errors(twinos, server):
         check(not os.path.exists(out), "a file was created for a run that never started")
 
 
+def case_flood(twinos, server):
+    """A host sending faster than the link: every frame is accounted for --
+    on the wire, or dropped by the host's kernel and said so."""
+    with Namespace("flood") as ns:
+        p = ns.twinos(twinos, ["--duration", "3s", "-w", ns.path("monitor.pcap")])
+        blast = ns.run_ok([sys.executable, "-c", """
+import socket, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+sent, end = 0, time.monotonic() + 0.7
+while time.monotonic() < end:
+    try:
+        s.sendto(b"x" * 1400, ("%s", 9))
+        sent += 1
+    except OSError:
+        pass
+print(sent)
+""" % MACHINE_IP])
+        sent = int(blast.stdout.strip())
+        check(finish(p, 20, "twinos") == 0, f"twinos failed: {summary(ns, 'monitor.pcap')[1]}")
+        out, err = summary(ns, "monitor.pcap")
+        taken = int(field(out, "live", "in"))
+        dropped = int(field(out, "live", "host_dropped"))
+        qdisc = ns.run_ok(["tc", "-s", "qdisc", "show", "dev", TAP], may_fail=True).stdout
+        queued_away = sum(int(w.split()[0].rstrip(",")) for w in qdisc.split("dropped ")[1:])
+        check(dropped > 0, f"the blast did not outrun the link (sent {sent}):\n{out}")
+        # The host's one ARP request, then the datagrams.
+        check(taken + dropped + queued_away == sent + 1,
+              f"{sent} datagrams + 1 ARP sent, {taken} taken + {dropped} dropped by the host "
+              f"+ {queued_away} by its qdisc:\n{out}")
+        check(f"{dropped} frames lost at host -> wire" in err, f"no warning names the loss:\n{err}")
+        check(f"{dropped} packets dropped by interface" in err, f"tcpdump's line:\n{err}")
+        check(len(read_pcap(ns.path("monitor.pcap"))) == taken + 1,  # and our ARP reply
+              "the capture does not hold every frame the wire carried")
+
+
+def case_permission(twinos, server):
+    """Without CAP_NET_ADMIN: a device owned by another user, or creating one,
+    is refused naming what is needed; nothing is created."""
+    with Namespace("permission") as ns:
+        ns.run_ok(["ip", "tuntap", "add", "dev", "tapown", "mode", "tap", "user", "4242"])
+        out = ns.path("never.pcap")
+        without = ["setpriv", "--bounding-set=-net_admin"]
+        probe = ns.run_ok(without + ["true"], may_fail=True)
+        if probe.returncode != 0:
+            print(f"SKIP: cannot drop CAP_NET_ADMIN with setpriv: {probe.stderr.strip()}")
+            sys.exit(SKIP)
+        for args in (["-i", "tapown"], ["-i", "tapnew", "--create-tap"]):
+            r = ns.run_ok(without + [twinos, "run"] + args + ["-w", out], may_fail=True)
+            check(r.returncode == 2 and "CAP_NET_ADMIN" in r.stderr and args[1] in r.stderr,
+                  f"{args}: exit {r.returncode}: {r.stderr}")
+        check(not os.path.exists(out), "a file was created for a run that never started")
+
+
+def case_create(twinos, server):
+    """--create-tap makes the device for the run, up; it goes with the run."""
+    with Namespace("create") as ns:
+        ns.run_ok(["ip", "link", "del", TAP])  # the subnet is the new device's alone
+        p = ns.start([twinos, "run", "-i", "tapmade", "--create-tap", "--duration", "3s", "-w",
+                      ns.path("monitor.pcap")], stdout=subprocess.DEVNULL,
+                     stderr=subprocess.DEVNULL)
+        wait_for(lambda: ns.run_ok(["cat", "/sys/class/net/tapmade/carrier"],
+                                   may_fail=True).stdout.strip() == "1", 10, "the new device")
+        ns.run_ok(["ip", "addr", "add", "10.0.2.3/24", "dev", "tapmade"])
+        r = ns.run_ok(["ping", "-c", "3", "-i", "0.05", "-W", "2", MACHINE_IP], may_fail=True)
+        check("3 received" in r.stdout, f"ping through the created device:\n{r.stdout}")
+        check(finish(p, 20, "twinos") == 0, "twinos failed")
+        gone = ns.run_ok(["ip", "link", "show", "tapmade"], may_fail=True)
+        check(gone.returncode != 0, "the created device outlived the run")
+        check(len(read_pcap(ns.path("monitor.pcap"))) >= 6, "the pings are not in the capture")
+
+
+def case_idle(twinos, server):
+    """Waiting is sleeping: two idle seconds of a live run cost little CPU.
+    (A loop that spins on the clock instead of ppoll uses all of them.)"""
+    with Namespace("idle") as ns:
+        p = ns.twinos(twinos, ["--duration", "2s", "-w", ns.path("monitor.pcap")])
+        _, status, usage = os.wait4(p.pid, 0)
+        p.returncode = os.waitstatus_to_exitcode(status)
+        check(p.returncode == 0, f"twinos failed: {summary(ns, 'monitor.pcap')[1]}")
+        cpu = usage.ru_utime + usage.ru_stime
+        check(cpu < 0.5, f"{cpu:.2f} s of CPU for 2 s of an idle wire: it does not sleep")
+        out, _ = summary(ns, "monitor.pcap")
+        check(int(field(out, "live", "ran_ms")) >= 2000, f"the run did not last 2 s:\n{out}")
+
+
 CASES = {name[5:]: fn for name, fn in globals().items() if name.startswith("case_")}
 
 

@@ -143,6 +143,7 @@ void report_live(const edge::LiveSession& live, os::TwinOs& twin, std::ostream& 
     out << "live    device=" << live.options().tap->name() << " in=" << s.frames_in
         << " in_bytes=" << s.bytes_in << " out=" << s.frames_out << " out_bytes=" << s.bytes_out
         << " out_dropped=" << s.dropped_out << " oversized=" << s.oversized
+        << " host_dropped=" << (s.host_dropped < 0 ? "?" : std::to_string(s.host_dropped))
         << " max_lag_us=" << s.max_lag.count() / 1000 << " ran_ms=" << s.ran.count() / 1'000'000
         << '\n';
     const os::NetStack& net = twin.kernel(OsId::Coexisting).net();
@@ -176,11 +177,7 @@ bool stop_was_requested() { return stop_requested != 0; }
 int live_status(const edge::LiveSession& live, std::ostream& err) {
     const edge::LiveStats& s = live.stats();
     const std::string& tap = live.options().tap->name();
-    if (s.oversized != 0) {
-        err << "twinos run: warning: " << s.oversized << " frames from " << tap
-            << " were longer than " << edge::TapDevice::kMaxFrameBytes
-            << " bytes and never reached the wire (set the TAP's MTU to 1500)\n";
-    }
+    // Frames lost on the way in are the ledger's (its "host -> wire" stage).
     if (s.dropped_out != 0) {
         err << "twinos run: warning: " << s.dropped_out << " frames the card sent were dropped by "
             << tap << " (the host's queue was full, or the device was down or gone)\n";
@@ -294,7 +291,7 @@ int report_ledger(const edge::LossLedger& given, bool monitored, std::ostream& o
         err << (file ? file->out : 0) << " packets captured\n"
             << (ring ? ring->in : 0) << " packets received by filter\n"
             << count("ring") << " packets dropped by kernel\n"
-            << count("wire") + count("driver") << " packets dropped by interface\n";
+            << count("host") + count("wire") + count("driver") << " packets dropped by interface\n";
     }
     const std::vector<std::string> problems = ledger.problems();
     for (const std::string& p : problems) {
@@ -390,7 +387,9 @@ int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
     twin.machine().trace().echo_to(nullptr);
     report_layers(twin, sent, out);
     out << "halt\n" << twin.machine().halt().format();
-    const int ledger = report_ledger(edge::receive_ledger(twin), false, out, err);
+    edge::LossLedger account = edge::receive_ledger(twin);
+    if (session) edge::add_host_stage(account, *session, twin.machine().link());
+    const int ledger = report_ledger(account, false, out, err);
     return status != 0 ? status : ledger;
 }
 

@@ -4,6 +4,7 @@
 
 #include <arpa/inet.h>
 
+#include <algorithm>
 #include <charconv>
 #include <stdexcept>
 
@@ -36,6 +37,21 @@ void LiveSession::run(std::function<bool()> stop) {
         limits.done = [this, also] { return client_complete() || (also && also()); };
     }
     wire_.run(limits);
+}
+
+void add_host_stage(LossLedger& ledger, const LiveSession& live, const Link& link) {
+    const LiveStats& s = live.stats();
+    const auto host_dropped = static_cast<std::uint64_t>(std::max<std::int64_t>(0, s.host_dropped));
+    ledger.add_front({"host",
+                      "host -> wire",
+                      s.frames_in + s.oversized + host_dropped,
+                      s.frames_in,
+                      {{"host_dropped", "dropped by the host's kernel: sent faster than the link",
+                        host_dropped, true, "a higher --link-speed"},
+                       {"oversized", "longer than an Ethernet frame", s.oversized, true,
+                        "an MTU of 1500 on the TAP"}}});
+    ledger.expect_equal("frames taken from the TAP vs frames on the wire", s.frames_in,
+                        link.counters().to_nic);
 }
 
 std::pair<std::uint32_t, unsigned> parse_address(const std::string& text) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "twinos/edge/live_wire.h"
+#include "twinos/edge/loss_ledger.h"
 #include "twinos/os/fig6_client.h"
 
 namespace twinos::edge {
@@ -62,6 +63,12 @@ private:
     LiveWire wire_;
     std::unique_ptr<os::Fig6Client> client_;
 };
+
+/// Put the host's stage in front of `ledger`: the frames the host sent
+/// toward the TAP, those its kernel dropped (when its counter could be
+/// read) or that were too long, and -- checked against the link's own
+/// count -- those that reached the wire.
+void add_host_stage(LossLedger& ledger, const LiveSession& live, const machine::Link& link);
 
 /// `--address ADDR/PREFIX` (prefix 1..30; /24 when left out), host byte
 /// order. @throws std::invalid_argument naming the option.

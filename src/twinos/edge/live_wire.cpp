@@ -17,6 +17,10 @@ namespace {
 constexpr Ticks kDrain = milliseconds(1);
 // The longest single sleep: a stop request is seen at least this often.
 constexpr Ticks kLongestSleep = milliseconds(100);
+// How far ahead of the host's clock the wire may be booked: a host sending
+// faster than the link carries is left waiting in its own queue (where its
+// kernel counts what it drops), not in ours without bound.
+constexpr Ticks kMostBooked = milliseconds(10);
 
 std::int64_t clock_ns(clockid_t id) {
     timespec ts{};
@@ -43,30 +47,43 @@ void LiveWire::run(const LiveLimits& limits) {
     host_start_ns_ = host_monotonic_ns();
     m.link().set_wall_clock(host_realtime_ns(), start_);
     last_arrival_ = start_;
+    const std::optional<std::uint64_t> host_dropped_before = tap_.host_tx_dropped();
     const Ticks end = limits.duration > Ticks{0} ? start_ + limits.duration : Ticks::max();
+    // Once the run ends nothing more is taken from the host, and the machine
+    // runs on until every frame taken has arrived and a little after.
     Ticks drain_until = Ticks::max();
     auto finish = [&] {
-        if (drain_until == Ticks::max()) drain_until = std::min(end, host_now() + kDrain);
+        if (drain_until == Ticks::max()) drain_until = std::max(host_now(), last_arrival_) + kDrain;
     };
     for (;;) {
         // The machine catches up with the host's clock, and goes no further.
-        const Ticks target = std::min({host_now(), end, drain_until});
+        const Ticks target = std::min(host_now(), drain_until);
         if (target > m.clock().now()) twin_.run_until(target);
         stats_.max_lag = std::max(stats_.max_lag, host_now() - target);
-        if (target >= end || target >= drain_until) break;
+        if (target >= drain_until) break;
+        if (target >= end) finish();
         // What the host sent meanwhile arrives on the wire now.
-        if (!broken_ && !read_waiting(limits.count)) finish();
+        if (drain_until == Ticks::max() && !broken_ && !read_waiting(limits.count)) finish();
         if ((limits.stop && limits.stop()) || (limits.done && limits.done()) || broken_) finish();
-        // Sleep until a frame waits or the next event is due.
-        wait_for(std::min({m.clock().next_due(), end, drain_until}));
+        // Sleep until a frame waits (unless ending) or the next event is due.
+        const bool draining = drain_until != Ticks::max();
+        wait_for(std::min({m.clock().next_due(), draining ? drain_until : end}), !draining);
     }
     stats_.ran = m.clock().now() - start_;
+    const std::optional<std::uint64_t> host_dropped_after = tap_.host_tx_dropped();
+    if (host_dropped_before && host_dropped_after) {
+        stats_.host_dropped = static_cast<std::int64_t>(*host_dropped_after - *host_dropped_before);
+    }
 }
 // [/twinos:live-run]
 
 bool LiveWire::read_waiting(std::int64_t count) {
     Link& link = twin_.machine().link();
     while (count < 0 || stats_.frames_in + stats_.oversized < static_cast<std::uint64_t>(count)) {
+        if (last_arrival_ - host_now() > kMostBooked) {
+            ++stats_.backlogged;
+            return true;
+        }
         std::optional<std::size_t> n;
         try {
             n = tap_.read(buffer_);
@@ -93,14 +110,19 @@ bool LiveWire::read_waiting(std::int64_t count) {
     return false;
 }
 
-void LiveWire::wait_for(Ticks next) {
+void LiveWire::wait_for(Ticks next, bool watch_tap) {
+    // While the wire is booked ahead, what waits on the TAP must wait more:
+    // sleep until the booking runs down, not on the descriptor.
+    const bool booked = last_arrival_ - host_now() > kMostBooked;
+    if (booked) next = std::min(next, last_arrival_ - kMostBooked);
+    watch_tap = watch_tap && !booked && !broken_;
     const Ticks wait = std::min(next - host_now(), kLongestSleep);
     if (wait <= Ticks{0}) return;
     timespec ts{static_cast<time_t>(wait.count() / 1'000'000'000),
                 static_cast<long>(wait.count() % 1'000'000'000)};
     pollfd p{tap_.fd(), POLLIN, 0};
     // A signal (Ctrl-C) ends the sleep early; the loop then sees the stop.
-    const int ready = ::ppoll(&p, broken_ ? 0 : 1, &ts, nullptr);
+    const int ready = ::ppoll(&p, watch_tap ? 1 : 0, &ts, nullptr);
     if (ready > 0 && (p.revents & (POLLERR | POLLHUP | POLLNVAL)) && !(p.revents & POLLIN)) {
         stats_.error =
             "TAP device '" + tap_.name() + "' reports an error or hang-up (the device is gone)";

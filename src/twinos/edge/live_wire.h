@@ -10,16 +10,18 @@
 //   - the machine runs up to "now" and never past it;
 //   - a frame the host sends (read from the TAP) arrives on the wire at the
 //     host's receive time, no closer to the previous one than the link's
-//     speed allows, and its wall-clock time is the host's;
+//     speed allows, and its wall-clock time is the host's; a host sending
+//     faster than the link waits in its own queue, and what its kernel drops
+//     there is read from its counters and reported;
 //   - every frame the card transmits is written to the TAP as it leaves;
 //   - between steps the process sleeps in poll(2) until a frame waits on the
 //     TAP or the machine's next event is due, whichever is first -- never
 //     spinning. When the machine falls behind the host's clock it runs as
 //     fast as it can, and the largest lag is reported.
 // A run ends after `duration`, after `count` frames from the host, when
-// `done` says so or when `stop` asks; one more millisecond of real time
-// lets the machine answer what has arrived. The deterministic modes do not
-// use any of this.
+// `done` says so or when `stop` asks. Then nothing more is taken from the
+// host; the machine runs on until every frame taken has arrived, and one
+// millisecond more to answer it. The deterministic modes use none of this.
 //
 // Chapter: chapters/03-nic.rst.
 #pragma once
@@ -47,12 +49,18 @@ struct LiveLimits {
 
 /// What crossed between the host and the simulated wire.
 struct LiveStats {
-    std::uint64_t frames_in = 0;       ///< Frames read from the TAP (all reached the wire).
-    std::uint64_t bytes_in = 0;        ///< Their bytes.
-    std::uint64_t oversized = 0;       ///< Frames longer than the wire carries, not delivered.
-    std::uint64_t frames_out = 0;      ///< Frames the card sent, written to the TAP.
-    std::uint64_t bytes_out = 0;       ///< Their bytes.
-    std::uint64_t dropped_out = 0;     ///< Frames the host's queue refused.
+    std::uint64_t frames_in = 0;    ///< Frames read from the TAP (all reached the wire).
+    std::uint64_t bytes_in = 0;     ///< Their bytes.
+    std::uint64_t oversized = 0;    ///< Frames longer than the wire carries, not delivered.
+    std::uint64_t frames_out = 0;   ///< Frames the card sent, written to the TAP.
+    std::uint64_t bytes_out = 0;    ///< Their bytes.
+    std::uint64_t dropped_out = 0;  ///< Frames the host's queue refused.
+    /// Times the host sent faster than the link carries and its frames were
+    /// left in the host's queue for a while (see `host_dropped`).
+    std::uint64_t backlogged = 0;
+    /// Frames the host's kernel dropped on the way into the TAP during the
+    /// run (its tx_dropped counter), or -1 when it cannot be read.
+    std::int64_t host_dropped = -1;
     machine::Ticks max_lag{0};         ///< The furthest the machine fell behind the host.
     machine::Ticks ran{0};             ///< How long the live run lasted (real = simulated).
     std::optional<std::string> error;  ///< Why the wire ended early (the device vanished).
@@ -77,7 +85,7 @@ public:
 
 private:
     bool read_waiting(std::int64_t count);
-    void wait_for(machine::Ticks next);
+    void wait_for(machine::Ticks next, bool watch_tap);
     machine::Ticks host_now() const;
 
     TapDevice& tap_;

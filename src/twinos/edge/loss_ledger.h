@@ -52,6 +52,8 @@ class LossLedger {
 public:
     /// Add a stage at the end.
     void add(LedgerStage stage) { stages_.push_back(std::move(stage)); }
+    /// Add a stage at the front (what came before the wire: a live host).
+    void add_front(LedgerStage stage) { stages_.insert(stages_.begin(), std::move(stage)); }
     /// A check between two counts kept in different places that must agree.
     void expect_equal(const std::string& what, std::uint64_t a, std::uint64_t b);
     /// The stages, in order.

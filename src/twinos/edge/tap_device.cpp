@@ -11,6 +11,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <utility>
 
 namespace twinos::edge {
@@ -61,35 +62,47 @@ TapDevice TapDevice::open(const std::string& name, bool create) {
         const int e = errno;
         ::close(fd);
         std::string why = std::strerror(e);
-        if (e == EPERM || e == EACCES) why += ": root or CAP_NET_ADMIN is needed";
+        if (e == EPERM || e == EACCES) {
+            why += create ? ": creating a TAP device needs root or CAP_NET_ADMIN"
+                          : ": root or CAP_NET_ADMIN is needed (or be the device's owner)";
+        }
         if (e == EINVAL) why += ": it exists but is not a TAP device";
         if (e == EBUSY) why += ": another process has it open";
         throw TapError("cannot attach to " + quoted(name) + ": " + why);
     }
     if (create) bring_up(name);
-    return TapDevice(fd, name);
+    return TapDevice(fd, name, true);
 }
 // [/twinos:tap-open]
 
 TapDevice TapDevice::adopt(int fd, std::string name) {
     ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
-    return TapDevice(fd, std::move(name));
+    return TapDevice(fd, std::move(name), false);
 }
 
 TapDevice::TapDevice(TapDevice&& other) noexcept
-    : fd_(std::exchange(other.fd_, -1)), name_(std::move(other.name_)) {}
+    : fd_(std::exchange(other.fd_, -1)), name_(std::move(other.name_)), is_tap_(other.is_tap_) {}
 
 TapDevice& TapDevice::operator=(TapDevice&& other) noexcept {
     if (this != &other) {
         if (fd_ >= 0) ::close(fd_);
         fd_ = std::exchange(other.fd_, -1);
         name_ = std::move(other.name_);
+        is_tap_ = other.is_tap_;
     }
     return *this;
 }
 
 TapDevice::~TapDevice() {
     if (fd_ >= 0) ::close(fd_);
+}
+
+std::optional<std::uint64_t> TapDevice::host_tx_dropped() const {
+    if (!is_tap_) return std::nullopt;
+    std::ifstream in("/sys/class/net/" + name_ + "/statistics/tx_dropped");
+    std::uint64_t n = 0;
+    if (!(in >> n)) return std::nullopt;
+    return n;
 }
 
 void TapDevice::vanished(const char* doing, int error) const {

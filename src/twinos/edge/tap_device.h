@@ -17,6 +17,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -56,6 +57,11 @@ public:
     const std::string& name() const { return name_; }
     /// The descriptor, for poll(2).
     int fd() const { return fd_; }
+    /// The host kernel's count of frames it dropped sending into the device
+    /// (sysfs `statistics/tx_dropped`): what a host sending faster than the
+    /// wire loses before the wire. Nothing for an adopted descriptor or a
+    /// device that is gone.
+    std::optional<std::uint64_t> host_tx_dropped() const;
 
     /// Read one waiting frame into `buffer`. @return its length, or nothing
     /// when no frame is waiting. @throws TapError when the device is gone.
@@ -66,10 +72,12 @@ public:
     bool write(std::span<const std::byte> frame);
 
 private:
-    TapDevice(int fd, std::string name) : fd_(fd), name_(std::move(name)) {}
+    TapDevice(int fd, std::string name, bool is_tap)
+        : fd_(fd), name_(std::move(name)), is_tap_(is_tap) {}
     [[noreturn]] void vanished(const char* doing, int error) const;
     int fd_ = -1;
     std::string name_;
+    bool is_tap_ = false;  // a real TAP device, with the host's counters
 };
 
 }  // namespace twinos::edge
