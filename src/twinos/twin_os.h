@@ -64,6 +64,17 @@ public:
     void set_init(twinos::machine::OsId os, std::function<void(Kernel&)> init) {
         inits_[twinos::machine::index_of(os)] = std::move(init);
     }
+    /// Run `also` in `os` after its init -- or, with `before`, ahead of it
+    /// (a second program started at boot). @pre before `boot()`.
+    void add_init(twinos::machine::OsId os, std::function<void(Kernel&)> also,
+                  bool before = false) {
+        std::function<void(Kernel&)>& init = inits_[twinos::machine::index_of(os)];
+        init = [was = std::move(init), also = std::move(also), before](Kernel& k) {
+            if (before) also(k);
+            if (was) was(k);
+            if (!before) also(k);
+        };
+    }
     /// The 3c905x driver of `os`, once booted, or nullptr.
     Driver3c905x* nic_driver(twinos::machine::OsId os) {
         return drivers_[twinos::machine::index_of(os)];

@@ -209,6 +209,12 @@ void add_run_command(CLI::App& app, RunOptions& o) {
     run->add_option("--server", o.server,
                     "With -i: ask the Fig. 6 server at ADDR:PORT (scripts/fig6_server.py) for "
                     "-c frames of --sizes");
+    run->add_option("--scenario", o.scenario,
+                    "intruder: a compromised co-existing OS against the monitor (chapter 8)");
+    run->add_option("--seed", o.seed, "With --scenario intruder: what the intruder does")
+        ->each([&o](const std::string&) { o.seed_given = true; });
+    run->add_option("--guest-capture", o.guest_capture,
+                    "With --scenario intruder: write the co-existing OS's own capture here");
     run->add_option("-c", o.count, "Stop after COUNT frames (replay) / request COUNT (scenario)");
     run->add_option("--sizes", o.sizes, "Scenario frame sizes, e.g. 53,128,1514");
     run->add_option("--rx-buffer", o.rx_buffer, "Driver receive buffer bytes (60..8191)")
@@ -319,6 +325,9 @@ int report_input_error(std::ostream& err) {
 }
 
 int run_run(const RunOptions& o, std::ostream& out, std::ostream& err) {
+    if (!o.scenario.empty() || o.seed_given || !o.guest_capture.empty()) {
+        return run_intruder_scenario(o, out, err);
+    }
     if (!o.original) return run_monitored(o, out, err);
     os::TwinOsOptions options;
     MachineConfig config;

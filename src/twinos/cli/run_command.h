@@ -57,6 +57,10 @@ struct RunOptions {
     std::string duration;               ///< `--duration TIME`: a live run's length.
     std::string address;                ///< `--address ADDR/PREFIX` (live; 10.0.2.15/24).
     std::string server;                 ///< `--server ADDR:PORT`: a real Fig. 6 server.
+    std::string scenario;               ///< `--scenario intruder` (chapter 8).
+    std::uint64_t seed = 1;             ///< `--seed N`: the intruder's choices.
+    bool seed_given = false;            ///< `--seed` was typed.
+    std::string guest_capture;          ///< `--guest-capture FILE`: the guest's own pcap.
     std::int64_t count = -1;            ///< `-c COUNT`: frames to replay or request.
     std::string sizes;                  ///< `--sizes`: scenario frame sizes, e.g. 53,1514.
     std::uint32_t rx_buffer = 1536;     ///< `--rx-buffer`: the driver's buffer size.
@@ -135,6 +139,9 @@ void report_pseudo_nic_counters(const pseudonic::PseudoNic& p, std::ostream& out
 /// @return 0, or 1 when the ledger does not add up.
 int report_ledger(const edge::LossLedger& ledger, bool monitored, std::ostream& out,
                   std::ostream& err);
+
+/// The intruder scenario of chapter 8 (run_monitor.cpp). @return as `run_run`.
+int run_intruder_scenario(const RunOptions& options, std::ostream& out, std::ostream& err);
 
 /// The full monitor (run_monitor.cpp). @return as `run_run`.
 int run_monitored(const RunOptions& options, std::ostream& out, std::ostream& err);

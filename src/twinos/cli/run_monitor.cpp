@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "monitor/intruder_run.h"
 #include "monitor/monitored_run.h"
 #include "twinos/cli/run_command.h"
 #include "twinos/cli/units.h"
@@ -170,6 +171,74 @@ int run_monitored(const RunOptions& o, std::ostream& out, std::ostream& err) {
     }
     if (ledger_bad) return 1;  // a count that does not add up is a bug, stop or not
     return stop_was_requested() && status != 1 ? 0 : status;
+}
+
+int run_intruder_scenario(const RunOptions& o, std::ostream& out, std::ostream& err) {
+    monitor::IntruderOptions intruder;
+    try {
+        if (o.scenario != "intruder") {
+            throw std::invalid_argument(
+                o.scenario.empty() ? "--seed and --guest-capture: only with --scenario intruder"
+                                   : "--scenario: '" + o.scenario + "' is not intruder");
+        }
+        if (o.original || !o.read_file.empty() || !o.interface.empty()) {
+            throw std::invalid_argument(
+                "--scenario intruder runs the monitored machine on its own traffic: not with "
+                "--original, -r or -i");
+        }
+        std::unique_ptr<edge::PcapReplay> none;
+        const monitor::MonitoredRunOptions m = monitored_options(o, none);
+        intruder.seed = o.seed;
+        intruder.monitor = m.monitor;
+        intruder.poll_interval = m.poll_interval;
+        intruder.traffic = m.scenario;
+        if (o.count < 0) intruder.traffic.count = 200;  // a short exchange before the intruder acts
+        intruder.guest_capture = o.guest_capture;
+    } catch (...) {
+        return report_input_error(err);
+    }
+    out << "== twinos run --scenario intruder --seed " << o.seed << " -w "
+        << intruder.monitor.output << " ==\n";
+    try {
+        const monitor::IntruderResult r = monitor::run_intruder(intruder);
+        out << monitor::intruder_report(r);
+        out << "capture captured=" << r.totals.captured << " lost=" << r.totals.lost
+            << " file=" << intruder.monitor.output << "\nhalt\n"
+            << r.halt;
+        if (!o.stats_json.empty()) {
+            std::ofstream json(o.stats_json);
+            json << "{\n" << monitor::intruder_json(r) << "\n}\n";
+            if (!json.flush())
+                throw monitor::WriteError(o.stats_json + ": cannot write the statistics");
+        }
+        if (r.totals.lost != 0) {
+            err << "twinos run: warning: " << r.totals.lost
+                << " records were overwritten before the monitor AP read them (a larger "
+                   "--log-area, a shorter --poll-interval or rules that keep less avoid it)\n";
+        }
+        if (r.monitor_missing != 0 && r.totals.lost != 0) {
+            err << "twinos run: warning: " << r.monitor_missing
+                << " of the implant's frames are among the records overwritten\n";
+        }
+        if ((r.monitor_missing != 0 && r.totals.lost == 0) || !r.canary_intact) {
+            err << "twinos run: error: "
+                << (r.canary_intact ? "implant frames are missing from the monitor's record "
+                                      "though it lost nothing"
+                                    : "the preceding OS's canary changed")
+                << " (a bug)\n";
+            return 1;
+        }
+        if (!r.traffic_complete) {
+            err << "twinos run: error: the client did not receive every frame it asked for\n";
+            return 1;
+        }
+    } catch (const monitor::WriteError& e) {
+        err << "twinos run: error: " << e.what() << '\n';
+        return 1;
+    } catch (...) {
+        return report_input_error(err);
+    }
+    return 0;
 }
 
 }  // namespace twinos::cli

@@ -39,7 +39,10 @@ bool Fig6Scenario::run() {
     // Run in slices so that a finished client ends the run early.
     const Ticks slice = milliseconds(1);
     Ticks t = twin_.machine().clock().now();
-    while (t < limit && !(client_ && client_->done())) {
+    auto finished = [this] {
+        return client_ && client_->done() && (!options_.also_wait_for || options_.also_wait_for());
+    };
+    while (t < limit && !finished()) {
         t = t + slice;
         twin_.run_until(t);
         if (after_slice_ && !after_slice_()) break;

@@ -31,6 +31,9 @@ struct Fig6Options {
     /// The longest the scenario may run, in simulated time. Zero: scale with
     /// the request (see Fig6Scenario::budget).
     machine::Ticks budget{0};
+    /// Another program's work to wait for after the client is done (true
+    /// when it has finished), or nothing: the run ends with the client.
+    std::function<bool()> also_wait_for;
 };
 
 /// The built-in scenario on a TwinOs.

@@ -54,7 +54,7 @@ LoadPoint run_load_point(double offered_mbps, const LoadOptions& o) {
     const double frames_per_second = offered_mbps * 1e6 / (kMtu * 8.0);
     config.link_bits_per_second = static_cast<std::uint64_t>(
         std::llround(frames_per_second * Link::wire_bytes(kLoadFrameBytes) * 8.0));
-    const edge::Fig6Options request{o.frames_per_point, {kLoadFrameBytes}, Ticks{0}};
+    const edge::Fig6Options request{o.frames_per_point, {kLoadFrameBytes}, Ticks{0}, {}};
 
     LoadPoint p;
     if (o.pseudo_nic && o.copy_bytes > 0) {

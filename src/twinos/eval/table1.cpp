@@ -37,7 +37,7 @@ const StepFigures kNoSuchStep{false, std::nullopt, 0, Spread{}, 0};
 void run_scenario(os::TwinOs& twin, std::uint32_t packets, std::uint32_t frame_bytes,
                   const char* which) {
     twin.machine().trace().set_host_timing(true);
-    edge::Fig6Scenario scenario(twin, edge::Fig6Options{packets, {frame_bytes}, Ticks{0}});
+    edge::Fig6Scenario scenario(twin, edge::Fig6Options{packets, {frame_bytes}, Ticks{0}, {}});
     if (!scenario.run()) {
         throw std::runtime_error(std::string("eval: table 1: the ") + which +
                                  " configuration did not receive every frame");

@@ -135,6 +135,11 @@ public:
     }
     /// The current simulated time.
     machine::Ticks now() const { return ctx_.clock.now(); }
+    /// The time-stamp counter as code running in this OS reads it (rdtsc):
+    /// the time at which the work charged so far ends. Unlike `now()` it
+    /// moves within one piece of work, by what each step costs -- a trapped
+    /// I/O instruction as much as the pseudo NIC's emulation of it (chapter 8).
+    machine::Ticks cycle_counter() const { return later_of(now(), ctx_.cpu.free_at()); }
 
     /// Install this OS's handler for line `irq`. @throws std::logic_error
     /// when the line belongs to the other OS.

@@ -13,7 +13,7 @@ namespace twinos::os {
 void NetStack::input(std::span<const std::byte> frame) {
     ++stats_.rx_frames;
     stats_.rx_bytes += frame.size();
-    for (const Tap& tap : taps_) tap(frame);
+    if (!taps_.empty()) show_taps(taps_, frame, false);
     if (answering_ && answer(frame)) return;
     auto datagram = net::parse_udp_frame(frame);
     if (!datagram || datagram->destination.ip != ip_) return;  // not UDP for us
@@ -76,7 +76,20 @@ bool NetStack::on_link(std::uint32_t ip) const {
     return (ip & mask) == (ip_ & mask);
 }
 
+void NetStack::show_taps(const std::vector<Tap>& taps, std::span<const std::byte> frame,
+                         bool outbound) {
+    if (tap_filter_ && !tap_filter_(frame, outbound)) return;
+    for (const Tap& tap : taps) tap(frame);
+}
+
+bool NetStack::send_raw(std::span<const std::byte> frame) {
+    if (device_ == nullptr) return false;
+    tx_frame_.assign(frame.begin(), frame.end());
+    return transmit_built();
+}
+
 bool NetStack::transmit_built() {
+    if (!tx_taps_.empty()) show_taps(tx_taps_, tx_frame_, true);
     if (!device_->transmit(tx_frame_)) {
         ++stats_.tx_dropped;
         return false;

@@ -94,6 +94,17 @@ public:
     void input(std::span<const std::byte> frame);
     /// Let `tap` see every received frame.
     void add_tap(Tap tap) { taps_.push_back(std::move(tap)); }
+    /// Let `tap` see every frame given to the device (a packet socket sees both).
+    void add_tx_tap(Tap tap) { tx_taps_.push_back(std::move(tap)); }
+    /// What decides whether the taps see a frame (true: they do).
+    using TapFilter = std::function<bool(std::span<const std::byte> frame, bool outbound)>;
+    /// Put `filter` on the taps' path. Nothing in an honest kernel calls
+    /// this: it is the hook a rootkit puts there to hide its own frames from
+    /// the OS's own captures (chapter 8). The frames still go out.
+    void hook_taps(TapFilter filter) { tap_filter_ = std::move(filter); }
+    /// Give `frame` to the device as it is (a raw socket).
+    /// @return false when the device could not queue it.
+    bool send_raw(std::span<const std::byte> frame);
     /// Deliver UDP datagrams for `port` to `handler`.
     void udp_bind(std::uint16_t port, UdpHandler handler) { udp_ports_[port] = std::move(handler); }
     /// Send `payload` from our `port` to `to`. When `to.mac` is all zero the
@@ -117,6 +128,7 @@ private:
     bool answer(std::span<const std::byte> frame);
     void learn(std::uint32_t ip, const net::MacAddress& mac);
     bool transmit_built();
+    void show_taps(const std::vector<Tap>& taps, std::span<const std::byte> frame, bool outbound);
 
     // NetStack — state
     NetDevice* device_ = nullptr;
@@ -127,6 +139,8 @@ private:
     std::vector<Waiting> waiting_;
     std::uint16_t next_ip_id_ = 1;
     std::vector<Tap> taps_;
+    std::vector<Tap> tx_taps_;
+    TapFilter tap_filter_;
     std::map<std::uint16_t, UdpHandler> udp_ports_;
     std::vector<std::byte> tx_frame_;  // reused for every frame sent
     NetStats stats_;
