@@ -73,18 +73,41 @@ std::map<Bytes, int> outbound_in_file(const std::string& path, const twinos::net
     return whole;
 }
 
-Ticks measure_on_the_original(const twinos::os::ImplantPlan& plan) {
-    // The same guest on the machine without the pseudo NIC: only the
-    // measurement (its hunt would reach the other OS here, for real).
+// What the guest can time: one I/O instruction, and its receive interrupt.
+struct GuestTiming {
+    Ticks io{0};
+    Ticks handler{0};  // mean time in the driver's interrupt handler
+    double packets_per_interrupt = 0;
+};
+
+GuestTiming driver_timing(twinos::os::TwinOs& twin, Ticks io) {
+    GuestTiming t{io, Ticks{0}, 0};
+    if (const twinos::os::Driver3c905x* d = twin.nic_driver(OsId::Coexisting)) {
+        const twinos::os::DriverStats& s = d->stats();
+        const std::uint64_t ours = s.interrupts - s.not_ours;
+        if (ours != 0) {
+            t.handler = Ticks{s.handler_time.count() / static_cast<std::int64_t>(ours)};
+            t.packets_per_interrupt = double(s.rx_packets) / double(ours);
+        }
+    }
+    return t;
+}
+
+GuestTiming measure_on_the_original(const twinos::os::ImplantPlan& plan,
+                                    const twinos::edge::Fig6Options& traffic) {
+    // The same guest and traffic on the machine without the pseudo NIC: only
+    // the measurement (its hunt would reach the other OS here, for real).
     twinos::os::TwinOs original(MachineConfig::original(256ull << 20));
     std::unique_ptr<Implant> probe;
-    original.set_init(OsId::Coexisting, [&](Kernel& k) {
+    twinos::edge::Fig6Options same = traffic;
+    same.also_wait_for = [&] { return probe && probe->io_time() > Ticks{0}; };
+    twinos::edge::Fig6Scenario scenario(original, same);
+    original.add_init(OsId::Coexisting, [&](Kernel& k) {
         probe = std::make_unique<Implant>(k, nullptr, plan);
         probe->start_measuring_only();
     });
-    original.boot();
-    original.run_until(plan.start + milliseconds(1));
-    return probe ? probe->io_time() : Ticks{0};
+    scenario.run();
+    return driver_timing(original, probe ? probe->io_time() : Ticks{0});
 }
 
 }  // namespace
@@ -184,18 +207,29 @@ IntruderResult run_intruder(const IntruderOptions& o) {
     // Every frame the implant handed its driver must be in the monitor's
     // record (the transmit log is taken from the descriptors, §3.2) ...
     for (const Bytes& frame : implant->sent()) {
+        ImplantFrame fate;
+        fate.bytes = frame.size();
+        fate.phase = implant->sent_phases()[res.frames.size()];
         auto it = logged.find(frame);
         if (it != logged.end() && it->second > 0) {
             --it->second;
             ++res.monitor_implant;
+            fate.in_monitor = true;
         } else {
             ++res.monitor_missing;
         }
+        res.frames.push_back(fate);
     }
     // ... and what the card put on the wire is counted from the wire.
     for (const auto& kept : wire.kept()) res.card_sent_implant += implant->is_ours(kept.bytes);
-    res.io_time_monitored = implant->io_time();
-    res.io_time_original = measure_on_the_original(res.plan);
+    const GuestTiming here = driver_timing(twin, implant->io_time());
+    const GuestTiming there = measure_on_the_original(res.plan, o.traffic);
+    res.io_time_monitored = here.io;
+    res.io_time_original = there.io;
+    res.handler_monitored = here.handler;
+    res.handler_original = there.handler;
+    res.packets_per_interrupt_monitored = here.packets_per_interrupt;
+    res.packets_per_interrupt_original = there.packets_per_interrupt;
     if (!o.guest_capture.empty())
         write_guest_capture(o.guest_capture, *guest, twin.machine().link());
     return res;
@@ -226,6 +260,21 @@ std::string intruder_report(const IntruderResult& r) {
         static_cast<unsigned long long>(r.monitor_records),
         static_cast<unsigned long long>(r.monitor_implant),
         static_cast<unsigned long long>(r.monitor_missing));
+    // The frames the guest's capture lost, one by one; the flood in one line.
+    std::size_t flood = 0, flood_logged = 0;
+    for (std::size_t i = 0; i < r.frames.size(); ++i) {
+        const ImplantFrame& f = r.frames[i];
+        if (f.phase == 4) {
+            ++flood;
+            flood_logged += f.in_monitor;
+            continue;
+        }
+        add("frame   %2zu %-4s %4zu bytes  guest: %-10s  monitor: %s\n", i + 1, to_string(p.kind),
+            f.bytes, f.phase == 1 ? "erased" : "never seen",
+            f.in_monitor ? "whole, outbound" : "MISSING");
+    }
+    add("flood   %zu frames         guest: never seen  monitor: %zu whole, outbound\n", flood,
+        flood_logged);
     // Each attempt, then its outcome wrapped under it (the lines fit a terminal).
     for (const twinos::os::HuntAttempt& h : r.hunts) {
         s += "hunt    " + h.what + "\n";
@@ -245,10 +294,15 @@ std::string intruder_report(const IntruderResult& r) {
     add("hunt    security_events=%llu io_faults=%llu canary=%s\n",
         static_cast<unsigned long long>(r.security_events),
         static_cast<unsigned long long>(r.io_faults), r.canary_intact ? "intact" : "CHANGED");
+    auto us = [](Ticks t) { return double(t.count()) / 1000; };
     add("timing  one card I/O as the guest times it: monitored=%.3fus original=%.3fus\n"
         "        (+%.3fus; the model folds a direct I/O into the driver's step costs)\n",
-        double(r.io_time_monitored.count()) / 1000, double(r.io_time_original.count()) / 1000,
-        double((r.io_time_monitored - r.io_time_original).count()) / 1000);
+        us(r.io_time_monitored), us(r.io_time_original),
+        us(r.io_time_monitored - r.io_time_original));
+    add("timing  its receive interrupt handler: monitored=%.2fus original=%.2fus\n"
+        "        (%.2f and %.2f packets per interrupt; Table 1's step C)\n",
+        us(r.handler_monitored), us(r.handler_original), r.packets_per_interrupt_monitored,
+        r.packets_per_interrupt_original);
     return s;
 }
 
@@ -265,7 +319,9 @@ std::string intruder_json(const IntruderResult& r) {
            n("hunt_attempts", r.hunts.size()) + n("security_events", r.security_events) +
            n("io_faults", r.io_faults) + n("canary_intact", int{r.canary_intact}) +
            n("io_ns_monitored", r.io_time_monitored.count()) +
-           n("io_ns_original", r.io_time_original.count(), true);
+           n("io_ns_original", r.io_time_original.count()) +
+           n("handler_ns_monitored", r.handler_monitored.count()) +
+           n("handler_ns_original", r.handler_original.count(), true);
 }
 
 }  // namespace monitor

@@ -44,9 +44,17 @@ struct IntruderOptions {
     bool hunt = true;
 };
 
+/// One frame the implant sent, and where it is on record.
+struct ImplantFrame {
+    std::size_t bytes = 0;    ///< Its length.
+    int phase = 1;            ///< 1 (seen, then erased), 2 (hidden) or 4 (the flood).
+    bool in_monitor = false;  ///< Whole and outbound in the monitor's file.
+};
+
 /// What the comparison found.
 struct IntruderResult {
-    twinos::os::ImplantPlan plan;                ///< What the seed chose.
+    std::vector<ImplantFrame> frames;  ///< Every frame the implant gave its driver, in order.
+    twinos::os::ImplantPlan plan;      ///< What the seed chose.
     std::vector<twinos::os::HuntAttempt> hunts;  ///< The hunt and its outcomes.
     std::uint64_t implant_frames = 0;            ///< Frames the implant gave the device.
     std::uint64_t implant_refused = 0;           ///< Frames the driver would not queue.
@@ -65,9 +73,14 @@ struct IntruderResult {
     std::uint64_t preceding_digest = 0;
     twinos::machine::Ticks io_time_monitored{0};  ///< One status read, as the guest timed it.
     twinos::machine::Ticks io_time_original{0};   ///< The same on the original machine.
-    CaptureTotals totals;                         ///< The monitor's own totals.
-    bool traffic_complete = false;                ///< The Fig. 6 client got every reply.
-    std::string halt;                             ///< The monitored machine's halt summary.
+    /// The guest's receive interrupt handler, mean time per run, as it times it.
+    twinos::machine::Ticks handler_monitored{0};
+    twinos::machine::Ticks handler_original{0};  ///< The same on the original machine.
+    double packets_per_interrupt_monitored = 0;  ///< Frames each handler run took.
+    double packets_per_interrupt_original = 0;   ///< The same on the original machine.
+    CaptureTotals totals;                        ///< The monitor's own totals.
+    bool traffic_complete = false;               ///< The Fig. 6 client got every reply.
+    std::string halt;                            ///< The monitored machine's halt summary.
 };
 
 /// Run the scenario. It fails as a MonitoredRun fails, and with a

@@ -170,6 +170,11 @@ TEST(Intruder, TheGuestCanTimeThePseudoNicButFindsNothingElse) {
     // One trapped I/O costs what Table 1 charges (0.65 us) more than a direct one.
     EXPECT_EQ(r.io_time_monitored - r.io_time_original, costs::kTrappedIo);
     EXPECT_GT(r.io_time_monitored, Ticks{0});
+    // Its receive interrupt handler: at least five trapped I/Os longer, and
+    // on the original machine Table 1's (C) for one packet, entry + per packet.
+    EXPECT_GE(r.packets_per_interrupt_original, 1.0);
+    EXPECT_GE(r.handler_monitored - r.handler_original, costs::kTrappedIo * 5);
+    EXPECT_GE(r.handler_original, costs::kDriverInterruptEntry + costs::kDriverPerPacket);
     fs::remove(out);
 }
 

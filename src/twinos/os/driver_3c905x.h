@@ -63,6 +63,10 @@ struct DriverStats {
     std::uint64_t host_errors = 0;           ///< HostError interrupts (bad DMA).
     std::uint64_t io_in_last_interrupt = 0;  ///< Port I/O of the most recent handler run.
     std::uint64_t io_in_interrupts = 0;      ///< Port I/O of all handler runs together.
+    /// Time in the handler, as the OS's time-stamp counter reads it
+    /// (`Kernel::cycle_counter`): what an OS can learn of a trapping layer
+    /// below it (chapter 8).
+    machine::Ticks handler_time{0};
 };
 
 /// The 3c905x driver of one card.

@@ -13,6 +13,7 @@ using namespace twinos::machine::el3;
 // [twinos:driver-interrupt]
 void Driver3c905x::interrupt(int) {
     const auto io_before = kernel_.io_count();
+    const machine::Ticks entered = kernel_.cycle_counter();
     ++stats_.interrupts;
     std::uint16_t status = kernel_.io().in16(port(kStatus));  // I/O 1
     if (!(status & IntLatch)) {
@@ -42,6 +43,7 @@ void Driver3c905x::interrupt(int) {
     } while ((status & IntLatch) && --work > 0);
     stats_.io_in_last_interrupt = kernel_.io_count() - io_before;
     stats_.io_in_interrupts += stats_.io_in_last_interrupt;
+    stats_.handler_time += kernel_.cycle_counter() - entered;
 }
 // [/twinos:driver-interrupt]
 

@@ -75,7 +75,10 @@ void Implant::start() {
     });
     kernel_.run_at(t + ms * 2, "implant:rewrite", [this] { rewrite_capture(); });
     // Then the flood, and when it is over, the hunt.
-    kernel_.run_at(t + ms * 3, "implant:flood", [this] { flood(plan_.flood); });
+    kernel_.run_at(t + ms * 3, "implant:flood", [this] {
+        phase_ = 4;
+        flood(plan_.flood);
+    });
 }
 // [/os:implant-phases]
 
@@ -139,6 +142,7 @@ std::vector<std::byte> Implant::frame_for(std::uint32_t sequence, std::size_t da
 void Implant::send(const std::vector<std::byte>& frame) {
     if (kernel_.net().send_raw(frame)) {
         sent_.push_back(frame);
+        sent_phases_.push_back(phase_);
     } else {
         ++refused_;
     }
@@ -153,6 +157,7 @@ void Implant::exfiltrate(std::uint32_t first, std::uint32_t count) {
 
 // [os:implant-hide]
 void Implant::hide() {
+    phase_ = 2;
     // The rootkit's hook: the OS's own taps no longer see our frames.
     kernel_.net().hook_taps(
         [this](std::span<const std::byte> frame, bool) { return !is_ours(frame); });

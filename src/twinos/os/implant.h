@@ -98,6 +98,8 @@ public:
     bool finished() const { return finished_; }
     /// Every frame it gave to the device, in order (what the card should send).
     const std::vector<std::vector<std::byte>>& sent() const { return sent_; }
+    /// The phase each frame of `sent()` was sent in: 1, 2 or 4.
+    const std::vector<int>& sent_phases() const { return sent_phases_; }
     /// Frames the driver would not queue (the flood outrunning the wire).
     std::uint32_t refused() const { return refused_; }
     /// The hunt, attempt by attempt.
@@ -127,6 +129,8 @@ private:
     ImplantPlan plan_;
     Observer observer_;
     std::vector<std::vector<std::byte>> sent_;
+    std::vector<int> sent_phases_;
+    int phase_ = 1;
     std::uint32_t refused_ = 0;
     std::vector<HuntAttempt> hunts_;
     std::size_t erased_ = 0;
