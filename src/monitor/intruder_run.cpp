@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <map>
 #include <memory>
+#include <sstream>
 
 #include "twinos/edge/pcap_replay.h"
 
@@ -176,10 +177,17 @@ IntruderResult run_intruder(const IntruderOptions& o) {
         implant = std::make_unique<Implant>(k, guest.get(), plan, observe);
         implant->start();
     });
+    std::ostringstream trace;
+    twin.machine().trace().set_mask(o.trace_mask);
+    twin.machine().trace().echo_to(&trace);
     const MonitoredRunResult ran = run.run();
+    twin.machine().trace().echo_to(nullptr);
     // [/monitor:intruder-run]
 
     IntruderResult res;
+    const std::string traced = trace.str();
+    res.trace_digest = fnv1a({reinterpret_cast<const std::byte*>(traced.data()), traced.size()});
+    if (o.trace_out) *o.trace_out << traced;
     res.totals = ran.totals;
     res.traffic_complete = ran.scenario_complete;
     res.halt = twin.machine().halt().format();

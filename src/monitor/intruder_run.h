@@ -20,6 +20,7 @@
 #pragma once
 
 #include <cstdint>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -39,6 +40,10 @@ struct IntruderOptions {
     twinos::edge::Fig6Options traffic;
     /// Write the guest's own capture here (pcap), or nowhere when empty.
     std::string guest_capture;
+    /// Trace flags for the run (`--trace`); the trace is digested, and
+    /// written to `trace_out` when that is set.
+    std::uint32_t trace_mask = 0;
+    std::ostream* trace_out = nullptr;  ///< See `trace_mask`.
     /// Let the implant hunt (phase 5). Off only to compare: a run without
     /// the hunt must leave the preceding OS's memory exactly as with it.
     bool hunt = true;
@@ -81,6 +86,8 @@ struct IntruderResult {
     CaptureTotals totals;                        ///< The monitor's own totals.
     bool traffic_complete = false;               ///< The Fig. 6 client got every reply.
     std::string halt;                            ///< The monitored machine's halt summary.
+    /// FNV-1a of the whole trace (with `trace_mask`): equal for equal seeds.
+    std::uint64_t trace_digest = 0;
 };
 
 /// Run the scenario. It fails as a MonitoredRun fails, and with a

@@ -150,9 +150,18 @@ TEST(Intruder, TheSeedDecidesAndTheSameSeedGivesTheSameRunByteForByte) {
     }
     EXPECT_EQ(protocols.size(), 3u);  // udp, icmp and tcp all occur
     EXPECT_GE(ports.size(), 6u);
-    const std::string a = temp("det-a.pcap"), b = temp("det-b.pcap");
-    const auto first = monitor::run_intruder(options_for(9, a));
-    const auto second = monitor::run_intruder(options_for(9, b));
+    const std::string a = temp("det-a.pcap"), b = temp("det-b.pcap"), c = temp("det-c.pcap");
+    auto traced = [](std::uint64_t seed, const std::string& out) {
+        monitor::IntruderOptions o = options_for(seed, out);
+        o.trace_mask = ~0u;  // every flag: boot, sched, irq, io, mem, nic, net
+        return o;
+    };
+    const auto first = monitor::run_intruder(traced(9, a));
+    const auto second = monitor::run_intruder(traced(9, b));
+    const auto other = monitor::run_intruder(traced(10, c));
+    EXPECT_EQ(first.trace_digest, second.trace_digest);
+    EXPECT_NE(first.trace_digest, other.trace_digest);
+    fs::remove(c);
     EXPECT_EQ(monitor::intruder_report(first), monitor::intruder_report(second));
     EXPECT_EQ(first.halt, second.halt);
     std::ifstream fa(a, std::ios::binary), fb(b, std::ios::binary);

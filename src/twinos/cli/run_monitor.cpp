@@ -194,6 +194,8 @@ int run_intruder_scenario(const RunOptions& o, std::ostream& out, std::ostream& 
         intruder.traffic = m.scenario;
         if (o.count < 0) intruder.traffic.count = 200;  // a short exchange before the intruder acts
         intruder.guest_capture = o.guest_capture;
+        intruder.trace_mask = parse_trace_flags(o.trace);
+        intruder.trace_out = &out;
     } catch (...) {
         return report_input_error(err);
     }
