@@ -157,6 +157,7 @@ function(twinos_lab lab)
   list(TRANSFORM A_CHAPTERS PREPEND test_ OUTPUT_VARIABLE chapter_targets)
   add_custom_target(grade-${lab}
     COMMAND ${grade} ${binaries} --piece ${piece} --json ${CMAKE_BINARY_DIR}/grade-${lab}.json
+            --configured-lab=${TWINOS_LAB}
     DEPENDS ${chapter_targets} WORKING_DIRECTORY ${CMAKE_BINARY_DIR} USES_TERMINAL VERBATIM)
   if(NOT TWINOS_LAB)
     add_test(NAME labs.${lab}.selftest COMMAND ${grade} --selftest ${binaries} ${twins})

@@ -345,6 +345,10 @@ def main():
     ap.add_argument("--cheat", action="append", help="NAME:CHAPTER=PATH[:PIECE] of a cheat twin")
     ap.add_argument("--json", help="write the report here")
     ap.add_argument("--selftest", action="store_true", help="prove the lab is real")
+    ap.add_argument("--configured-lab", default=None,
+                    help="the lab this build hands out (its TWINOS_LAB; empty: none). Grading "
+                         "refuses unless it is the points table's lab: otherwise the binaries "
+                         "hold the reference code, and the score would be the reference's")
     ap.add_argument("filter", nargs="?", default="", help="grade only checks containing this")
     args = ap.parse_args()
     start = time.monotonic()
@@ -355,6 +359,12 @@ def main():
         binaries = parse_binaries(args.binary, "--binary")
         if not binaries:
             raise GradeError("no --binary given")
+        if args.configured_lab is not None and not args.selftest and args.configured_lab != lab:
+            hands_out = (f"hands out {args.configured_lab}" if args.configured_lab
+                         else "hands out no lab (the reference build)")
+            raise GradeError(
+                f"this build {hands_out}, so its tests would grade the reference code, not "
+                f"yours; configure it for {lab} first: cmake --preset lab -DTWINOS_LAB={lab}")
         if args.selftest:
             return selftest(table, binaries, parse_binaries(args.starter_binary, "--starter-binary"),
                             parse_cheats(args.cheat))

@@ -55,6 +55,20 @@ with tempfile.TemporaryDirectory() as tmp:
     status, out = grade(["--points", POINTS, "--binary", f"fx={GOOD}"])
     expect(status == 0 and "Score: 100/100" in out, "the good build scores full marks", out)
 
+    # A build that does not hand out this lab holds the reference code: the
+    # grade target must refuse, not score the reference as the student's.
+    lab = next(l.split('"')[1] for l in open(POINTS) if l.startswith("lab ="))
+    for configured, says in (("", "hands out no lab"), ("labother", "hands out labother")):
+        report = os.path.join(tmp, "refused.json")
+        status, out = grade(["--points", POINTS, "--binary", f"fx={GOOD}", "--json", report,
+                             f"--configured-lab={configured}"])
+        expect(status == 3 and says in out and f"-DTWINOS_LAB={lab}" in out and
+               "Score:" not in out, f"grading in a build for '{configured}' is refused", out)
+        with open(report) as f:
+            expect(json.load(f)["score"] == 0, "the refused grade's report says 0", out)
+    status, out = grade(["--points", POINTS, "--binary", f"fx={GOOD}", f"--configured-lab={lab}"])
+    expect(status == 0 and "Score: 100/100" in out, "the build for this lab grades", out)
+
     status, out = grade(["--points", POINTS, "--selftest", "--binary", f"fx={GOOD}",
                          "--starter-binary", f"fx={BAD}", "--cheat", f"over:fx={GOOD}"])
     expect(status == 1, "the self-test fails", out)
