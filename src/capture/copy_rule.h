@@ -42,7 +42,7 @@ struct CopyRule {
 /// An ordered table; the first matching rule wins.
 using RuleTable = std::vector<CopyRule>;
 
-/// The paper's default: every packet, offset 0, 1536 bytes.
+/// Our default (the paper gives none): every packet, offset 0, 1536 bytes.
 RuleTable default_rules();
 
 /// Why a table was refused: which rule, which instruction, why.
