@@ -144,8 +144,8 @@ void report_live(const edge::LiveSession& live, os::TwinOs& twin, std::ostream& 
         << " in_bytes=" << s.bytes_in << " out=" << s.frames_out << " out_bytes=" << s.bytes_out
         << " out_dropped=" << s.dropped_out << " oversized=" << s.oversized
         << " host_dropped=" << (s.host_dropped < 0 ? "?" : std::to_string(s.host_dropped))
-        << " max_lag_us=" << s.max_lag.count() / 1000 << " ran_ms=" << s.ran.count() / 1'000'000
-        << '\n';
+        << " left=" << s.left_in_host_queue << " max_lag_us=" << s.max_lag.count() / 1000
+        << " ran_ms=" << s.ran.count() / 1'000'000 << '\n';
     const os::NetStack& net = twin.kernel(OsId::Coexisting).net();
     const os::NetStats& n = net.stats();
     out << "answers address=" << net::ipv4_to_string(net.ipv4()) << " arp=" << n.arp_answered

@@ -44,12 +44,14 @@ void add_host_stage(LossLedger& ledger, const LiveSession& live, const Link& lin
     const auto host_dropped = static_cast<std::uint64_t>(std::max<std::int64_t>(0, s.host_dropped));
     ledger.add_front({"host",
                       "host -> wire",
-                      s.frames_in + s.oversized + host_dropped,
+                      s.frames_in + s.oversized + host_dropped + s.left_in_host_queue,
                       s.frames_in,
                       {{"host_dropped", "dropped by the host's kernel: sent faster than the link",
                         host_dropped, true, "a higher --link-speed"},
                        {"oversized", "longer than an Ethernet frame", s.oversized, true,
-                        "an MTU of 1500 on the TAP"}}});
+                        "an MTU of 1500 on the TAP"},
+                       {"left_in_host_queue", "still in the host's queue when the run ended",
+                        s.left_in_host_queue, true, "a longer --duration, or a larger -c"}}});
     ledger.expect_equal("frames taken from the TAP vs frames on the wire", s.frames_in,
                         link.counters().to_nic);
 }

@@ -70,6 +70,7 @@ void LiveWire::run(const LiveLimits& limits) {
         wait_for(std::min({m.clock().next_due(), draining ? drain_until : end}), !draining);
     }
     stats_.ran = m.clock().now() - start_;
+    count_what_is_left();
     const std::optional<std::uint64_t> host_dropped_after = tap_.host_tx_dropped();
     if (host_dropped_before && host_dropped_after) {
         stats_.host_dropped = static_cast<std::int64_t>(*host_dropped_after - *host_dropped_before);
@@ -108,6 +109,22 @@ bool LiveWire::read_waiting(std::int64_t count) {
         stats_.bytes_in += *n;
     }
     return false;
+}
+
+void LiveWire::count_what_is_left() {
+    // What the host sent that the run never took: read it off the TAP and
+    // count it, until nothing more comes for 20 ms (at most half a second).
+    if (broken_) return;
+    const std::int64_t give_up = host_monotonic_ns() + 500'000'000;
+    while (host_monotonic_ns() < give_up) {
+        try {
+            while (tap_.read(buffer_)) ++stats_.left_in_host_queue;
+        } catch (const TapError&) {
+            return;  // gone now: the run's own account stands
+        }
+        pollfd p{tap_.fd(), POLLIN, 0};
+        if (::poll(&p, 1, 20) <= 0 || !(p.revents & POLLIN)) return;
+    }
 }
 
 void LiveWire::wait_for(Ticks next, bool watch_tap) {

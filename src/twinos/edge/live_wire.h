@@ -61,6 +61,9 @@ struct LiveStats {
     /// Frames the host's kernel dropped on the way into the TAP during the
     /// run (its tx_dropped counter), or -1 when it cannot be read.
     std::int64_t host_dropped = -1;
+    /// Frames still waiting on the TAP when the run ended: sent by the host,
+    /// never taken (read and counted after the end, so none goes unseen).
+    std::uint64_t left_in_host_queue = 0;
     machine::Ticks max_lag{0};         ///< The furthest the machine fell behind the host.
     machine::Ticks ran{0};             ///< How long the live run lasted (real = simulated).
     std::optional<std::string> error;  ///< Why the wire ended early (the device vanished).
@@ -85,6 +88,7 @@ public:
 
 private:
     bool read_waiting(std::int64_t count);
+    void count_what_is_left();
     void wait_for(machine::Ticks next, bool watch_tap);
     machine::Ticks host_now() const;
 
