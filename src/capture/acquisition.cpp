@@ -158,6 +158,16 @@ void Acquisition::on_frame(Direction direction,
     }
     // The work is done on whichever OS's time the pseudo NIC runs in.
     machine_.cpu().charge(machine_.cpu().running(), cost);
+    if (machine_.trace().enabled(TraceFlag::Net)) {
+        // Step (A)'s copy, in the trace where it happens (stamped when it is done).
+        machine_.trace().emit_at(
+            TraceFlag::Net, machine_.trace().cpu_time(machine_.clock().now()),
+            std::string("capture: ") + (direction == Direction::Rx ? "rx " : "tx ") +
+                std::to_string(length) + " bytes " +
+                (rule ? "logged by rule " + std::to_string(rule->id) + ", " +
+                            std::to_string(stats_.bytes_copied) + " bytes copied so far"
+                      : "matched no rule"));
+    }
 }
 // [/capture:on-frame]
 

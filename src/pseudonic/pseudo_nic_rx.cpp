@@ -12,6 +12,7 @@ using namespace twinos::machine::el3;
 // [pseudonic:rx-step-a]
 void PseudoNic::card_interrupt(int) {
     HostTimer timer(step_a_timing_, machine_.trace().host_timing());
+    Trace::CpuWork step_a(machine_.trace());  // its trace lines in the CPU's time
     ++counters_.rx_interrupts;
     // The paper's throughput leaves out the switch an interrupt costs when
     // it arrives while the co-existing OS runs; count both cases apart.

@@ -37,6 +37,8 @@ Machine::Machine(MachineConfig config, DeviceFactory extra_devices)
       time_sharing_(clock_, cpu_, config_.quantum),
       os_timer_(clock_, cpu_, time_sharing_),
       link_(clock_, trace_, config_.link_bits_per_second) {
+    // The trace stamps an instruction's lines with the CPU's time (chapter 2).
+    trace_.set_cpu_clock([this] { return cpu_.free_at(); });
     // [twinos:attach-devices]
     // Each device is given to the OS named at boot: its ports on the bus and
     // its IRQ line on the controller both record that owner.

@@ -129,6 +129,8 @@ void PortBus::trace_access(OsId who, Port port, IoWidth width, bool is_out, std:
 }
 
 std::uint32_t PortBus::in_searched(OsId who, Port port, IoWidth width) {
+    // An I/O instruction, and all a device does for it, happen in CPU time.
+    Trace::CpuWork instruction(trace_);
     const Route where = route(who, port, width, false);
     const std::uint32_t value = where.handler->port_in(port, width);
     if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, false, value, where);
@@ -136,6 +138,7 @@ std::uint32_t PortBus::in_searched(OsId who, Port port, IoWidth width) {
 }
 
 void PortBus::out_searched(OsId who, Port port, IoWidth width, std::uint32_t value) {
+    Trace::CpuWork instruction(trace_);
     const Route where = route(who, port, width, true);
     if (trace_.enabled(TraceFlag::Io)) trace_access(who, port, width, true, value, where);
     where.handler->port_out(port, width, value);

@@ -53,6 +53,11 @@ std::uint32_t parse_trace_flags(std::string_view list) {
 
 void Trace::emit(TraceFlag flag, Ticks now, std::string_view text) {
     if (!enabled(flag)) return;
+    emit_at(flag, cpu_work_ > 0 ? cpu_time(now) : now, text);
+}
+
+void Trace::emit_at(TraceFlag flag, Ticks now, std::string_view text) {
+    if (!enabled(flag)) return;
     // Fixed-width tick stamp so that traces line up and diff cleanly.
     char stamp[40];
     std::snprintf(stamp, sizeof stamp, "[%12lld] %-5s ", static_cast<long long>(now.count()),

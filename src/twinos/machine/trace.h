@@ -18,6 +18,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <ostream>
 #include <string>
 #include <string_view>
@@ -73,8 +74,31 @@ public:
     /// Keep every emitted line in memory for `lines()` (tests, golden files).
     void keep_lines(bool keep) { keep_ = keep; }
 
-    /// Record one line for `flag` at time `now`, if the flag is enabled.
+    /// Record one line for `flag` at time `now`, if the flag is enabled --
+    /// or, inside a `CpuWork` scope, at the CPU's time (see `set_cpu_clock`).
     void emit(TraceFlag flag, Ticks now, std::string_view text);
+    /// Record one line at exactly `at` (work whose time its caller knows).
+    void emit_at(TraceFlag flag, Ticks at, std::string_view text);
+
+    /// Where the CPU's time stands: when the work charged so far ends. An
+    /// event runs at once on the clock, but the work it charges takes time,
+    /// and the instructions inside it happen along that time (chapter 2).
+    void set_cpu_clock(std::function<Ticks()> free_at) { cpu_free_at_ = std::move(free_at); }
+    /// `now`, or the CPU's time when that is later.
+    Ticks cpu_time(Ticks now) const { return cpu_free_at_ ? later_of(now, cpu_free_at_()) : now; }
+    /// While one lives, lines are stamped with the CPU's time: an I/O
+    /// instruction and whatever a device does inside it happen then.
+    class CpuWork {
+    public:
+        /// Enter CPU work on `trace`.
+        explicit CpuWork(Trace& trace) : trace_(trace) { ++trace_.cpu_work_; }
+        ~CpuWork() { --trace_.cpu_work_; }
+        CpuWork(const CpuWork&) = delete;
+        CpuWork& operator=(const CpuWork&) = delete;
+
+    private:
+        Trace& trace_;
+    };
 
     /// The lines kept so far (only when `keep_lines(true)`).
     const std::vector<std::string>& lines() const { return lines_; }
@@ -92,6 +116,8 @@ private:
     std::vector<std::string> lines_;
     std::uint64_t count_ = 0;
     std::uint64_t hash_ = 14695981039346656037ull;  // FNV-1a offset basis
+    std::function<Ticks()> cpu_free_at_;
+    int cpu_work_ = 0;  // CpuWork scopes open
 };
 
 /// Format `value` as `0x` followed by exactly `digits` hex digits.

@@ -46,7 +46,8 @@ void Kernel::refuse_dma_view() {
 }
 
 void Kernel::trace(TraceFlag flag, const std::string& text) const {
-    ctx_.trace.emit(flag, ctx_.clock.now(), std::string(to_string(ctx_.id)) + ": " + text);
+    // A kernel's line is its own work: stamped with its time-stamp counter.
+    ctx_.trace.emit_at(flag, cycle_counter(), std::string(to_string(ctx_.id)) + ": " + text);
 }
 
 void Kernel::adopt_driver(std::unique_ptr<NetDevice> device) {
