@@ -20,6 +20,7 @@
 #include "twinos/edge/tx_recorder.h"
 #include "twinos/machine/config_error.h"
 #include "twinos/machine/nic_3c905.h"
+#include "twinos/net/packet.h"
 
 namespace twinos::cli {
 
@@ -121,9 +122,7 @@ std::optional<edge::LiveOptions> prepare_live(const RunOptions& o, os::TwinOsOpt
     }
     if (!o.server.empty()) {
         live.server = edge::parse_server(o.server);
-        os::NetStack subnet;
-        subnet.set_ipv4(ip, prefix);
-        if (!subnet.on_link(live.server->ip)) {
+        if (!net::same_subnet(live.server->ip, ip, prefix)) {
             throw std::invalid_argument("--server: " + net::ipv4_to_string(live.server->ip) +
                                         " is not on the co-existing OS's subnet " +
                                         net::ipv4_to_string(ip) + "/" + std::to_string(prefix) +
@@ -144,8 +143,9 @@ void report_live(const edge::LiveSession& live, os::TwinOs& twin, std::ostream& 
         << " in_bytes=" << s.bytes_in << " out=" << s.frames_out << " out_bytes=" << s.bytes_out
         << " out_dropped=" << s.dropped_out << " oversized=" << s.oversized
         << " host_dropped=" << (s.host_dropped < 0 ? "?" : std::to_string(s.host_dropped))
-        << " left=" << s.left_in_host_queue << " max_lag_us=" << s.max_lag.count() / 1000
-        << " ran_ms=" << s.ran.count() / 1'000'000 << '\n';
+        << " left=" << s.left_in_host_queue << " backlogged=" << s.backlogged
+        << " max_lag_us=" << s.max_lag.count() / 1000 << " ran_ms=" << s.ran.count() / 1'000'000
+        << '\n';
     const os::NetStack& net = twin.kernel(OsId::Coexisting).net();
     const os::NetStats& n = net.stats();
     out << "answers address=" << net::ipv4_to_string(net.ipv4()) << " arp=" << n.arp_answered

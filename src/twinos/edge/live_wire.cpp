@@ -39,6 +39,8 @@ LiveWire::LiveWire(TapDevice& tap, os::TwinOs& twin)
 
 Ticks LiveWire::host_now() const { return start_ + Ticks{host_monotonic_ns() - host_start_ns_}; }
 
+bool LiveWire::booked_ahead() const { return last_arrival_ - host_now() > kMostBooked; }
+
 // [twinos:live-run]
 void LiveWire::run(const LiveLimits& limits) {
     Machine& m = twin_.machine();
@@ -81,7 +83,7 @@ void LiveWire::run(const LiveLimits& limits) {
 bool LiveWire::read_waiting(std::int64_t count) {
     Link& link = twin_.machine().link();
     while (count < 0 || stats_.frames_in + stats_.oversized < static_cast<std::uint64_t>(count)) {
-        if (last_arrival_ - host_now() > kMostBooked) {
+        if (booked_ahead()) {
             ++stats_.backlogged;
             return true;
         }
@@ -130,7 +132,7 @@ void LiveWire::count_what_is_left() {
 void LiveWire::wait_for(Ticks next, bool watch_tap) {
     // While the wire is booked ahead, what waits on the TAP must wait more:
     // sleep until the booking runs down, not on the descriptor.
-    const bool booked = last_arrival_ - host_now() > kMostBooked;
+    const bool booked = booked_ahead();
     if (booked) next = std::min(next, last_arrival_ - kMostBooked);
     watch_tap = watch_tap && !booked && !broken_;
     const Ticks wait = std::min(next - host_now(), kLongestSleep);

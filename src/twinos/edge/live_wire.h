@@ -91,6 +91,8 @@ private:
     void count_what_is_left();
     void wait_for(machine::Ticks next, bool watch_tap);
     machine::Ticks host_now() const;
+    // The wire is booked too far ahead of the host's clock to take more now.
+    bool booked_ahead() const;
 
     TapDevice& tap_;
     os::TwinOs& twin_;

@@ -11,15 +11,16 @@
 
 namespace twinos::net {
 
-namespace {
-
-// The UDP checksum covers a pseudo-header of addresses, protocol and length.
-std::uint32_t pseudo_header_sum(std::uint32_t src, std::uint32_t dst, std::uint16_t udp_length) {
-    return (src >> 16) + (src & 0xffff) + (dst >> 16) + (dst & 0xffff) + kIpProtocolUdp +
-           udp_length;
+std::uint32_t pseudo_header_sum(std::uint32_t source, std::uint32_t destination,
+                                std::uint8_t protocol, std::uint32_t length) {
+    return (source >> 16) + (source & 0xffff) + (destination >> 16) + (destination & 0xffff) +
+           protocol + length;
 }
 
-}  // namespace
+bool same_subnet(std::uint32_t a, std::uint32_t b, unsigned prefix_length) {
+    const std::uint32_t mask = prefix_length == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix_length);
+    return (a & mask) == (b & mask);
+}
 
 // RFC 1071's sum does not depend on byte order (its sec. 2(B)), nor on how
 // wide the words added are, as long as they start at even offsets: modulo
@@ -119,8 +120,9 @@ void build_udp_frame(std::vector<std::byte>& out, const UdpEndpoint& source,
     put16(udp + 2, destination.port);
     put16(udp + 4, udp_length);
     std::copy(payload.begin(), payload.end(), udp + kUdpHeaderBytes);
-    std::uint16_t sum = internet_checksum({udp, udp_length},
-                                          pseudo_header_sum(source.ip, destination.ip, udp_length));
+    std::uint16_t sum =
+        internet_checksum({udp, udp_length},
+                          pseudo_header_sum(source.ip, destination.ip, kIpProtocolUdp, udp_length));
     put16(udp + 6, sum == 0 ? 0xffff : sum);  // 0 means "no checksum" in UDP
 }
 // [/twinos:build-udp-frame]
@@ -149,8 +151,8 @@ std::optional<UdpDatagram> parse_udp_frame(std::span<const std::byte> frame) {
     d.source.ip = get32(ip + 12);
     d.destination.ip = get32(ip + 16);
     if (get16(udp + 6) != 0 &&
-        internet_checksum({udp, udp_length},
-                          pseudo_header_sum(d.source.ip, d.destination.ip, udp_length)) != 0) {
+        internet_checksum({udp, udp_length}, pseudo_header_sum(d.source.ip, d.destination.ip,
+                                                               kIpProtocolUdp, udp_length)) != 0) {
         return std::nullopt;
     }
     std::memcpy(d.destination.mac.data(), eth, 6);

