@@ -2,12 +2,9 @@
 // IntruderRun: the monitored run with an implant, then the comparison.
 #include "monitor/intruder_run.h"
 
-#include <pcap/pcap.h>
-
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <sstream>
 
 #include "twinos/edge/pcap_replay.h"
 
@@ -30,28 +27,20 @@ std::uint64_t fnv1a(std::span<const std::byte> bytes) {
 
 using Bytes = std::vector<std::byte>;
 
+// The guest's records through the monitor's own pcap writer: whole frames,
+// the guest's clock, both directions.
 void write_guest_capture(const std::string& path, const GuestCapture& guest, const Link& link) {
-    pcap_t* dead =
-        pcap_open_dead_with_tstamp_precision(DLT_EN10MB, 65535, PCAP_TSTAMP_PRECISION_NANO);
-    pcap_dumper_t* out = pcap_dump_open(dead, path.c_str());
-    if (out == nullptr) {
-        const std::string why = pcap_geterr(dead);
-        pcap_close(dead);
-        throw WriteError(path + ": cannot write the guest's capture: " + why);
-    }
+    const std::unique_ptr<LogWriter> out = open_writer(Format::Pcap, path, 65535);
+    std::uint64_t sequence = 0;
     for (const twinos::os::GuestRecord& r : guest.records()) {
-        const std::int64_t ns = link.wall_time(r.at);
-        pcap_pkthdr h{};
-        h.ts.tv_sec = ns / 1'000'000'000;
-        h.ts.tv_usec = ns % 1'000'000'000;  // nanoseconds: the file says so
-        h.caplen = h.len = static_cast<bpf_u_int32>(r.bytes.size());
-        pcap_dump(reinterpret_cast<u_char*>(out), &h,
-                  reinterpret_cast<const u_char*>(r.bytes.data()));
+        capture::RecordHeader h;
+        h.sequence = sequence++;
+        h.timestamp_ns = static_cast<std::uint64_t>(link.wall_time(r.at));
+        h.original_length = h.captured_length = static_cast<std::uint32_t>(r.bytes.size());
+        h.direction = r.outbound ? capture::Direction::Tx : capture::Direction::Rx;
+        out->write(h, r.bytes, 0);
     }
-    const bool failed = pcap_dump_flush(out) != 0;
-    pcap_dump_close(out);
-    pcap_close(dead);
-    if (failed) throw WriteError(path + ": cannot write the guest's capture");
+    out->finish({});
 }
 
 // The monitor's file, read back: every whole outbound frame, counted by content.
@@ -120,6 +109,11 @@ IntruderResult run_intruder(const IntruderOptions& o) {
             "--scenario intruder compares the monitor's capture with the guest's: "
             "write pcap or pcapng, not text");
     }
+    if (o.monitor.output == "-") {
+        throw WriteError(
+            "--scenario intruder reads the monitor's capture back to compare it: write it to a "
+            "file, not to standard output");
+    }
     std::unique_ptr<GuestCapture> guest;
     std::unique_ptr<Implant> implant;
     MonitoredRunOptions r;
@@ -177,17 +171,14 @@ IntruderResult run_intruder(const IntruderOptions& o) {
         implant = std::make_unique<Implant>(k, guest.get(), plan, observe);
         implant->start();
     });
-    std::ostringstream trace;
     twin.machine().trace().set_mask(o.trace_mask);
-    twin.machine().trace().echo_to(&trace);
+    twin.machine().trace().echo_to(o.trace_out);
     const MonitoredRunResult ran = run.run();
     twin.machine().trace().echo_to(nullptr);
     // [/monitor:intruder-run]
 
     IntruderResult res;
-    const std::string traced = trace.str();
-    res.trace_digest = fnv1a({reinterpret_cast<const std::byte*>(traced.data()), traced.size()});
-    if (o.trace_out) *o.trace_out << traced;
+    res.trace_digest = twin.machine().trace().hash();
     res.totals = ran.totals;
     res.traffic_complete = ran.scenario_complete;
     res.halt = twin.machine().halt().format();

@@ -40,8 +40,8 @@ struct IntruderOptions {
     twinos::edge::Fig6Options traffic;
     /// Write the guest's own capture here (pcap), or nowhere when empty.
     std::string guest_capture;
-    /// Trace flags for the run (`--trace`); the trace is digested, and
-    /// written to `trace_out` when that is set.
+    /// Trace flags for the run (`--trace`); the trace is hashed, and
+    /// echoed to `trace_out` as it is made when that is set.
     std::uint32_t trace_mask = 0;
     std::ostream* trace_out = nullptr;  ///< See `trace_mask`.
     /// Let the implant hunt (phase 5). Off only to compare: a run without
@@ -86,13 +86,14 @@ struct IntruderResult {
     CaptureTotals totals;                        ///< The monitor's own totals.
     bool traffic_complete = false;               ///< The Fig. 6 client got every reply.
     std::string halt;                            ///< The monitored machine's halt summary.
-    /// FNV-1a of the whole trace (with `trace_mask`): equal for equal seeds.
+    /// The trace's own hash of every line (`Trace::hash`, with
+    /// `trace_mask`): equal for equal seeds.
     std::uint64_t trace_digest = 0;
 };
 
 /// Run the scenario. It fails as a MonitoredRun fails, and with a
-/// WriteError for a text output (the comparison reads the file back: pcap
-/// or pcapng).
+/// WriteError for a text output or standard output (the comparison reads
+/// the file back: a pcap or pcapng file).
 IntruderResult run_intruder(const IntruderOptions& options);
 
 /// The report a user reads: the two captures side by side, the hunt, the

@@ -202,7 +202,8 @@ TEST(Intruder, TheCommandReportsAndRefusesWhatItCannotDo) {
              {"--scenario fig7", "--scenario: 'fig7' is not intruder"},
              {"--seed 3", "only with --scenario intruder"},
              {"--scenario intruder --original", "not with --original, -r or -i"},
-             {"--scenario intruder -w " + temp("x.txt"), "write pcap or pcapng, not text"}}) {
+             {"--scenario intruder -w " + temp("x.txt"), "write pcap or pcapng, not text"},
+             {"--scenario intruder -w -", "write it to a file, not to standard output"}}) {
         CommandRun bad = run_twinos("run " + args);
         EXPECT_NE(bad.exit_code, 0) << args;
         EXPECT_TRUE(has(bad.output, message)) << args << ": " << bad.output;
