@@ -57,7 +57,7 @@ std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
     ++counters_.traps;
     ++counters_.traps_in[offset & 0x3f];
     machine_.cpu().charge(guest_,
-                          machine_.cpu().costs().trapped_io);  // Paper: ≈0.65 µs per trapped I/O
+                          machine_.cpu().costs().trapped_io);  // Table 1: 3.19 µs over 5 traps
     switch (offset) {
         case kStatus: return virq_.status(window_);
         case kUpListPtr: return vup_list_ptr_;

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "pseudo_bench.h"
+#include "twinos/machine/cost_model.h"
 #include "twinos/machine/costs.h"
 
 namespace twinos::test {
@@ -69,12 +70,82 @@ TEST(PseudoNic, StepsAToDChargeTheModelledCosts) {
     const Ticks a = costs::kPseudoNicInterruptEntry + costs::kPseudoNicPerPacket;
     const Ticks c = costs::kDriverInterruptEntry + costs::kDriverPerPacket + costs::kTrappedIo * 5;
     EXPECT_EQ(after.busy[0] - before.busy[0], a);  // (A) 1.99 µs
-    EXPECT_EQ(after.busy[1] - before.busy[1], c);  // (C) 7.38 µs
+    EXPECT_EQ(after.busy[1] - before.busy[1], c);  // (C) 7.32 µs
     EXPECT_EQ(after.switching - before.switching, costs::kOsSwitch + costs::kReturnToInterruptedOs);
     EXPECT_EQ(b.machine().cpu().free_at(),
               interrupt_at + a + costs::kOsSwitch + c + costs::kReturnToInterruptedOs);
     EXPECT_EQ(b.pseudo().counters().rx_interrupts_preceding_running, 1u);
     EXPECT_EQ(b.machine().cpu().running(), OsId::Preceding);
+    // One switch in for the interrupt, one return.
+    EXPECT_EQ(
+        after.switches[size_t(SwitchReason::Irq)] - before.switches[size_t(SwitchReason::Irq)], 1u);
+    EXPECT_EQ(after.switches[size_t(SwitchReason::Return)] -
+                  before.switches[size_t(SwitchReason::Return)],
+              1u);
+}
+
+// The simulated path of one frame, measured off the CPU's own accounts, in
+// both configurations: Table 1's figures, to the nanosecond the paper gives.
+TEST(PseudoNic, TheSimulatedTable1IsThePapers) {
+    PseudoBench shared;
+    shared.run_for(milliseconds(10));  // the preceding OS runs: the paper's path
+    ASSERT_EQ(shared.machine().cpu().running(), OsId::Preceding);
+    const CpuStats s0 = shared.machine().cpu().stats(shared.machine().clock().now());
+    const Ticks arrives = shared.machine().clock().now() + microseconds(10);
+    shared.send_in(microseconds(10), to_me(shared, 1000, 1));
+    shared.run_for(microseconds(100));
+    ASSERT_EQ(shared.received.size(), 1u);
+    const CpuStats s1 = shared.machine().cpu().stats(shared.machine().clock().now());
+
+    DriverBench original;  // no pseudo NIC: the driver owns the card
+    original.run_for(milliseconds(10));
+    const CpuStats o0 = original.machine().cpu().stats(original.machine().clock().now());
+    original.send_in(microseconds(10), to_me(original, 1000, 1));
+    original.run_for(microseconds(100));
+    ASSERT_EQ(original.received.size(), 1u);
+    const CpuStats o1 = original.machine().cpu().stats(original.machine().clock().now());
+
+    EXPECT_EQ(s1.busy[0] - s0.busy[0], nanoseconds(1990));  // (A)
+    EXPECT_EQ(s1.busy[1] - s0.busy[1], nanoseconds(7320));  // (C), with its five traps
+    EXPECT_EQ(o1.busy[1] - o0.busy[1], nanoseconds(4130));  // (C), original
+    const Ticks total = shared.machine().cpu().free_at() - arrives;
+    EXPECT_EQ(total, nanoseconds(14050)) << "the paper's total";
+    EXPECT_EQ(total - (o1.busy[1] - o0.busy[1]), nanoseconds(9920)) << "the paper's 'slower by'";
+    EXPECT_EQ(s1.switching - s0.switching, nanoseconds(3990 + 750));  // (B) + (D)
+}
+
+// The case sec. 4.4 leaves out: the card interrupts while the co-existing OS
+// runs. The CPU switches into the preceding OS for (A), and then back *to
+// deliver* the virtual interrupt -- a second full switch (the paper's B), not
+// the return (D). Two switches in, no return: B - D more than the usual path.
+TEST(PseudoNic, AnInterruptThatFindsTheCoexistingOsRunningCostsTwoFullSwitches) {
+    PseudoBench b;
+    b.run_for(milliseconds(10) + milliseconds(10) + microseconds(1));  // two ticks: co-existing
+    ASSERT_EQ(b.machine().cpu().running(), OsId::Coexisting);
+    const CpuStats before = b.machine().cpu().stats(b.machine().clock().now());
+    const IrqCounters virq_before = b.machine().irqs().counters(OsId::Coexisting);
+    const Ticks arrives = b.machine().clock().now() + microseconds(10);
+    b.send_in(microseconds(10), to_me(b, 1000, 1));
+    b.run_for(microseconds(100));
+    ASSERT_EQ(b.received.size(), 1u);
+    const CpuStats after = b.machine().cpu().stats(b.machine().clock().now());
+    const CostModel m;
+    EXPECT_EQ(
+        after.switches[size_t(SwitchReason::Irq)] - before.switches[size_t(SwitchReason::Irq)], 2u);
+    EXPECT_EQ(after.switches[size_t(SwitchReason::Return)] -
+                  before.switches[size_t(SwitchReason::Return)],
+              0u);
+    EXPECT_EQ(after.switching - before.switching, m.step_b() * 2);
+    EXPECT_EQ(after.busy[0] - before.busy[0], m.step_a());
+    EXPECT_EQ(after.busy[1] - before.busy[1], m.step_c());
+    EXPECT_EQ(b.machine().cpu().free_at(),
+              arrives + m.step_b() + m.step_a() + m.step_b() + m.step_c());
+    EXPECT_EQ(b.pseudo().counters().rx_interrupts_coexisting_running, 1u);
+    EXPECT_EQ(b.machine().cpu().running(), OsId::Coexisting);
+    // The virtual interrupt is counted as one that needed a switch.
+    const IrqCounters& virq_after = b.machine().irqs().counters(OsId::Coexisting);
+    EXPECT_EQ(virq_after.with_switch - virq_before.with_switch, 1u);
+    EXPECT_EQ(virq_after.while_running, virq_before.while_running);
 }
 
 TEST(PseudoNic, InterruptsWhileEitherOsRunsAreHandledAndCountedApart) {

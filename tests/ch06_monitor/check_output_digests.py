@@ -15,8 +15,9 @@ summary is recorded as the SHA-256 of its text with the file names replaced.
     check_output_digests.py TWINOS GOLDEN [--update-golden]
 
 A mismatch prints the capture, the variant, both digests and the command that
-reproduces the file. Regenerate only with --update-golden, and review the
-diff of the golden file.
+reproduces the file. Regenerate only with --update-golden, review the diff
+of the golden file, and say in tests/golden/ch06/CHANGES.md which count
+changed and why the new one is more faithful.
 """
 import hashlib
 import os

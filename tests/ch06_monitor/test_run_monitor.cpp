@@ -44,7 +44,7 @@ TEST(RunMonitor, TheScenarioWritesItsCaptureAndAStableSummary) {
     EXPECT_TRUE(has(a.output, "capture matched=101 captured=101 lost=0 "))
         << a.output;  // 100 replies + the request
     EXPECT_TRUE(has(a.output, "client  requested=100 received=100 corrupt=0")) << a.output;
-    EXPECT_TRUE(has(a.output, "table1  model constants, simulated: A=1.99us B=3.99us C=7.38us"))
+    EXPECT_TRUE(has(a.output, "table1  model constants, simulated: A=1.99us B=3.99us C=7.32us"))
         << a.output;
     EXPECT_TRUE(has(a.output, "throughput  paper sec. 4.4")) << a.output;
     EXPECT_EQ(packets_in(out), 101u);

@@ -176,7 +176,7 @@ TEST(Intruder, TheSeedDecidesAndTheSameSeedGivesTheSameRunByteForByte) {
 TEST(Intruder, TheGuestCanTimeThePseudoNicButFindsNothingElse) {
     const std::string out = temp("timing.pcap");
     const auto r = monitor::run_intruder(options_for(3, out));
-    // One trapped I/O costs what Table 1 charges (0.65 us) more than a direct one.
+    // One trapped I/O costs what Table 1 charges (0.638 us) more than a direct one.
     EXPECT_EQ(r.io_time_monitored - r.io_time_original, costs::kTrappedIo);
     EXPECT_GT(r.io_time_monitored, Ticks{0});
     // Its receive interrupt handler: at least five trapped I/Os longer, and

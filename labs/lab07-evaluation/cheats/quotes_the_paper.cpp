@@ -11,6 +11,8 @@ namespace twinos::eval {
 
 double throughput_mbps(const StepTimes&, std::uint32_t) { return 879.0; }
 
+double knee_mbps(const machine::CostModel&, std::uint64_t) { return 879.0; }
+
 LoadSummary summarize_load_curve(const std::vector<LoadPoint>& curve) {
     LoadSummary s;
     std::vector<LoadPoint> by_load = curve;

@@ -3,8 +3,8 @@
 // LAB 7 STARTER -- this file stands in for src/twinos/eval/throughput_model.cpp
 // when the build is configured with -DTWINOS_LAB=lab07.
 //
-// You implement: `throughput_mbps(steps, mtu)` and
-// `summarize_load_curve(curve)`.
+// You implement: `throughput_mbps(steps, mtu)`,
+// `summarize_load_curve(curve)` and `knee_mbps(model, copy_bytes)`.
 // Provided (do not change): throughput_model.h (StepTimes, LoadPoint,
 // LoadSummary, kOneInterruptPerPacket), throughput_steps.cpp (the cost
 // model's steps and the prediction, which calls your formula).
@@ -47,6 +47,21 @@ double throughput_mbps(const StepTimes& s, std::uint32_t mtu) {
 LoadSummary summarize_load_curve(const std::vector<LoadPoint>& curve) {
     (void)curve;
     return {};
+}
+
+// LAB 7 — your code here.
+//
+// Your prediction of the knee: the highest offered load at which every
+// packet still gets an interrupt of its own, for any cost model. Work out
+// what the simulated machine does with one packet, step by step, when the
+// card's interrupt finds the preceding OS running and when it finds the
+// co-existing OS running (chapter 4, "What each step costs"; chapter 7, "The
+// effect the paper left out"). `model_steps(model, copy_bytes)` gives you the
+// steps. Return: Mbit/s of MTU-sized packets; 0 when the path takes no time.
+double knee_mbps(const machine::CostModel& model, std::uint64_t copy_bytes) {
+    (void)model;
+    (void)copy_bytes;
+    return 0;
 }
 
 }  // namespace twinos::eval

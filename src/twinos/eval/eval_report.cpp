@@ -54,6 +54,8 @@ json point_json(const LoadPoint& p) {
                 {"captured", p.captured},
                 {"interrupts", p.interrupts},
                 {"irq_switches", p.irq_switches},
+                {"return_switches", p.return_switches},
+                {"interrupts_while_coexisting", p.interrupts_while_coexisting},
                 {"packets_per_interrupt", p.packets_per_interrupt}};
 }
 
@@ -153,7 +155,9 @@ EvalFiles write_eval_files(const EvalResults& r, const std::filesystem::path& di
                          {"host_total_original_ns", t.host_total_original_ns()},
                          {"host_total_pseudo_nic_ns", t.host_total_pseudo_ns()},
                          {"trapped_io_host", spread_json(t.trapped_io_host)},
-                         {"trapped_io_samples", t.trapped_io_samples}};
+                         {"trapped_io_samples", t.trapped_io_samples},
+                         {"interrupts_while_preceding", t.interrupts_while_preceding},
+                         {"interrupts_while_coexisting", t.interrupts_while_coexisting}};
     }
     if (!r.fig7.empty()) {
         auto out = open_out(dir, "fig7.csv");
@@ -195,13 +199,14 @@ EvalFiles write_eval_files(const EvalResults& r, const std::filesystem::path& di
     if (!r.load_pseudo.empty() || !r.load_original.empty()) {
         auto out = open_out(dir, "load.csv");
         out << "configuration,offered_mbps,delivered_mbps,offered,delivered,lost,captured,"
-               "interrupts,irq_switches,packets_per_interrupt\n";
+               "interrupts,irq_switches,return_switches,interrupts_while_coexisting,"
+               "packets_per_interrupt\n";
         for (const auto& [config, label, curve] : load_curves(r)) {
             for (const LoadPoint& p : *curve) {
                 out << config << ',' << p.offered_mbps << ',' << p.delivered_mbps << ','
                     << p.offered << ',' << p.delivered << ',' << p.lost << ',' << p.captured << ','
-                    << p.interrupts << ',' << p.irq_switches << ',' << p.packets_per_interrupt
-                    << '\n';
+                    << p.interrupts << ',' << p.irq_switches << ',' << p.return_switches << ','
+                    << p.interrupts_while_coexisting << ',' << p.packets_per_interrupt << '\n';
             }
         }
         check_written(out, dir, "load.csv", files);

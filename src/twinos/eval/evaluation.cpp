@@ -54,9 +54,10 @@ std::vector<ThroughputRow> throughput_rows(const machine::CostModel& model,
         const auto copy = std::find_if(fig7.begin(), fig7.end(),
                                        [&](const CopyRow& r) { return r.length == length; });
         if (table1 && copy != fig7.end()) {
-            // Host means of (A), (B), (C) with the pseudo NIC, plus this copy.
+            // Host means of (A) to (D) with the pseudo NIC, plus this copy.
             StepTimes host{table1->rows[0].pseudo.host.mean_ns, table1->rows[1].pseudo.host.mean_ns,
-                           table1->rows[2].pseudo.host.mean_ns, copy->ring.mean_ns};
+                           table1->rows[2].pseudo.host.mean_ns, copy->ring.mean_ns,
+                           table1->rows[3].pseudo.host.mean_ns};
             row.host_mbps = throughput_mbps(host);
         }
         rows.push_back(row);

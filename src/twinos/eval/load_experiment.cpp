@@ -32,10 +32,9 @@ void count_delivery(os::TwinOs& twin, const edge::Fig6Scenario& scenario, LoadPo
     // and the share of it that got through.
     p.offered_mbps = mtu_mbps(1.0, twin.machine().link().wire_time(kLoadFrameBytes));
     if (p.offered > 0) p.delivered_mbps = p.offered_mbps * double(p.delivered) / double(p.offered);
-    p.irq_switches = twin.machine()
-                         .cpu()
-                         .stats(twin.machine().cpu().free_at())
-                         .switches[static_cast<std::size_t>(SwitchReason::Irq)];
+    const CpuStats cpu = twin.machine().cpu().stats(twin.machine().cpu().free_at());
+    p.irq_switches = cpu.switches[static_cast<std::size_t>(SwitchReason::Irq)];
+    p.return_switches = cpu.switches[static_cast<std::size_t>(SwitchReason::Return)];
 }
 
 }  // namespace
@@ -70,6 +69,8 @@ LoadPoint run_load_point(double offered_mbps, const LoadOptions& o) {
         count_delivery(run.twin(), *run.scenario(), p);
         p.captured = run.system().acquisition()->stats().logged;
         p.interrupts = run.system().pseudo_nic()->counters().rx_interrupts;
+        p.interrupts_while_coexisting =
+            run.system().pseudo_nic()->counters().rx_interrupts_coexisting_running;
     } else if (o.pseudo_nic) {
         // Copying switched off, as for the paper's Table 1: no monitor AP.
         capture::CaptureSystem system(config);
@@ -77,6 +78,8 @@ LoadPoint run_load_point(double offered_mbps, const LoadOptions& o) {
         scenario.run();
         count_delivery(system.twin(), scenario, p);
         p.interrupts = system.pseudo_nic()->counters().rx_interrupts;
+        p.interrupts_while_coexisting =
+            system.pseudo_nic()->counters().rx_interrupts_coexisting_running;
     } else {
         os::TwinOs twin(config);
         edge::Fig6Scenario scenario(twin, request);

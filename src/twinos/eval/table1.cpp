@@ -104,6 +104,9 @@ Table1 measure_table1(std::uint32_t packets, std::uint32_t frame_bytes, const Co
     };
     t.trapped_io_host = spread_of(system.pseudo_nic()->trap_host_time());
     t.trapped_io_samples = system.pseudo_nic()->trap_host_time().samples;
+    t.interrupts_while_preceding = system.pseudo_nic()->counters().rx_interrupts_preceding_running;
+    t.interrupts_while_coexisting =
+        system.pseudo_nic()->counters().rx_interrupts_coexisting_running;
     return t;
 }
 // [/eval:table1]

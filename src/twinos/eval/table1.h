@@ -10,7 +10,9 @@
 //   (A) `PseudoNic::card_interrupt`,
 //   (B) `Cpu::switch_to` for an interrupt,
 //   (C) the co-existing OS's interrupt handler, its trapped I/O included,
-//   (D) `Cpu::switch_to` back to the interrupted OS.
+//   (D) `Cpu::switch_to` back to the interrupted OS (only interrupts that
+//       found the preceding OS running have one; the others switch back
+//       with a full switch, timed under (B)).
 //
 // Paper: Table 1. Chapter: chapters/07-evaluation.rst.
 #pragma once
@@ -49,6 +51,12 @@ struct Table1 {
     std::vector<Table1Row> rows;           ///< A, B, C, D.
     Spread trapped_io_host;                ///< One trapped I/O instruction, host time.
     std::uint64_t trapped_io_samples = 0;  ///< How many were timed.
+    /// The pseudo NIC's card interrupts that found the preceding OS running
+    /// (the paper's path: A, B, C, D) ...
+    std::uint64_t interrupts_while_preceding = 0;
+    /// ... and those that found the co-existing OS running (a full switch
+    /// in for A, a full switch back for C, no return).
+    std::uint64_t interrupts_while_coexisting = 0;
     /// Sum of the rows' model figures, per configuration.
     double model_total_original_ns() const;
     /// See `model_total_original_ns`.

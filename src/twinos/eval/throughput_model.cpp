@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The sec. 4.4 formula and the load-curve summary. Lab 7 hands this file out
+// The sec. 4.4 formula, the load-curve summary and the knee's prediction.
+// Lab 7 hands this file out
 // (labs/lab07-evaluation/starter/throughput_model.cpp is its starter twin);
 // the cost model's steps and the prediction are in throughput_steps.cpp.
 #include "twinos/eval/throughput_model.h"
@@ -14,6 +15,23 @@ double throughput_mbps(const StepTimes& s, std::uint32_t mtu) {
     if (per_packet_ns <= 0) return 0;
     // bits per ns is Gbit/s; times 1000 is Mbit/s.
     return static_cast<double>(mtu) * 8.0 / per_packet_ns * 1000.0;
+}
+
+double knee_mbps(const machine::CostModel& model, std::uint64_t copy_bytes) {
+    // A packet's interrupt finds one of two OSes running, and time sharing
+    // gives each half the time. Finding the preceding OS: the paper's A, B,
+    // C, and the return D, which the CPU must finish before it takes the
+    // next interrupt. Finding the co-existing OS: a full switch in for A and
+    // a second one back for C, no return (chapter 4). The copy is part of A.
+    // A queue that builds while one path is slower than the arrivals drains
+    // while the other is faster, so the machine keeps every packet on its own
+    // interrupt while the *mean* of the two fits between two arrivals.
+    const StepTimes s = model_steps(model, copy_bytes);
+    const double preceding_turn = s.a_ns + s.copy_ns + s.b_ns + s.c_ns + s.d_ns;
+    const double coexisting_turn = s.b_ns + s.a_ns + s.copy_ns + s.b_ns + s.c_ns;
+    const double per_packet_ns = (preceding_turn + coexisting_turn) / 2;
+    if (per_packet_ns <= 0) return 0;
+    return kMtu * 8.0 / per_packet_ns * 1000.0;
 }
 
 LoadSummary summarize_load_curve(const std::vector<LoadPoint>& curve) {

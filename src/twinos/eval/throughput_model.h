@@ -30,6 +30,7 @@ struct StepTimes {
     double b_ns = 0;     ///< (B) OS switch.
     double c_ns = 0;     ///< (C) the co-existing OS's driver (trapped I/O included).
     double copy_ns = 0;  ///< Copying the slice into the log area.
+    double d_ns = 0;     ///< (D) the return to the interrupted OS.
 };
 
 /// Sec. 4.4: `mtu` bytes per (A + B + C + copy), in Mbit/s (10^6 bit/s).
@@ -43,16 +44,30 @@ StepTimes model_steps(const machine::CostModel& model, std::uint64_t copy_bytes)
 /// The prediction: the formula applied to a cost model's steps.
 double predicted_mbps(const machine::CostModel& model, std::uint64_t copy_bytes);
 
+// [eval:knee-contract]
+/// Your prediction of the load experiment's knee: the highest offered load
+/// (Mbit/s of MTU-sized packets) at which the machine with `model`, copying
+/// `copy_bytes` of each packet, still gives every packet an interrupt of its
+/// own. Unlike the sec. 4.4 formula it must account for the whole path each
+/// packet takes on the simulated machine, whichever OS its interrupt finds
+/// running (chapters 4 and 7). 0 when the path takes no time.
+double knee_mbps(const machine::CostModel& model, std::uint64_t copy_bytes);
+// [/eval:knee-contract]
+
 /// One point of the load experiment: what was offered, what got through.
 struct LoadPoint {
-    double offered_mbps = 0;           ///< Offered load, MTU-sized packets (Mbit/s).
-    double delivered_mbps = 0;         ///< offered_mbps x delivered / offered.
-    std::uint64_t offered = 0;         ///< Frames the server sent.
-    std::uint64_t delivered = 0;       ///< Frames the client received and verified.
-    std::uint64_t lost = 0;            ///< offered - delivered.
-    std::uint64_t captured = 0;        ///< Frames the monitor logged.
-    std::uint64_t interrupts = 0;      ///< Card interrupts the pseudo NIC took.
-    std::uint64_t irq_switches = 0;    ///< OS switches (B) caused by interrupts.
+    double offered_mbps = 0;            ///< Offered load, MTU-sized packets (Mbit/s).
+    double delivered_mbps = 0;          ///< offered_mbps x delivered / offered.
+    std::uint64_t offered = 0;          ///< Frames the server sent.
+    std::uint64_t delivered = 0;        ///< Frames the client received and verified.
+    std::uint64_t lost = 0;             ///< offered - delivered.
+    std::uint64_t captured = 0;         ///< Frames the monitor logged.
+    std::uint64_t interrupts = 0;       ///< Card interrupts the pseudo NIC took.
+    std::uint64_t irq_switches = 0;     ///< Full OS switches (B) made for interrupts.
+    std::uint64_t return_switches = 0;  ///< Returns (D) to the interrupted OS.
+    /// Card interrupts that found the co-existing OS running: each costs a
+    /// second full switch instead of a return (pseudo NIC only; chapter 4).
+    std::uint64_t interrupts_while_coexisting = 0;
     double packets_per_interrupt = 0;  ///< delivered / interrupts.
 };
 

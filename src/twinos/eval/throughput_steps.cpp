@@ -9,7 +9,8 @@ namespace twinos::eval {
 StepTimes model_steps(const machine::CostModel& m, std::uint64_t copy_bytes) {
     return StepTimes{
         static_cast<double>(m.step_a().count()), static_cast<double>(m.step_b().count()),
-        static_cast<double>(m.step_c().count()), static_cast<double>(m.copy(copy_bytes).count())};
+        static_cast<double>(m.step_c().count()), static_cast<double>(m.copy(copy_bytes).count()),
+        static_cast<double>(m.step_d().count())};
 }
 
 double predicted_mbps(const machine::CostModel& model, std::uint64_t copy_bytes) {

@@ -108,6 +108,7 @@ void InterruptController::assert_line(Line& line) {
         return;
     }
     line.pending = true;
+    ++pending_lines_[index_of(line.owner)];
     if (tracing) {
         trace_.emit(TraceFlag::Irq, clock_.now(), line.name + " raised by " + line.device);
     }
@@ -126,6 +127,9 @@ void InterruptController::deliver(Line& line) {
     }
     const std::string& name = line.name;
     line.pending = false;
+    --pending_lines_[index_of(line.owner)];
+    const bool handed_over = handed_over_for_delivery_[index_of(line.owner)];
+    handed_over_for_delivery_[index_of(line.owner)] = false;
     IrqCounters& count = counters_[index_of(line.owner)];
     if (!line.handler) {
         ++count.spurious;
@@ -139,6 +143,8 @@ void InterruptController::deliver(Line& line) {
     if (needs_switch) {
         cpu_.switch_to(line.owner, SwitchReason::Irq);
         ++count.with_switch;
+    } else if (handed_over) {
+        ++count.with_switch;  // the switch back below was made for this one
     } else {
         ++count.while_running;
     }
@@ -148,14 +154,23 @@ void InterruptController::deliver(Line& line) {
                     name + " -> " + std::string(to_string(line.owner)) + " handler");
     }
     // The owner's handler runs; it charges its own work to the CPU.
-    delivering_after_switch_ = needs_switch;
+    delivering_after_switch_ = needs_switch || handed_over;
     {
         HostTimer timer(line.timing, trace_.host_timing());
         line.handler(line.irq);
     }
     delivering_after_switch_ = false;
-    // Return to the OS that was interrupted (step D for a virtual line).
-    if (needs_switch) cpu_.switch_to(interrupted, SwitchReason::Return);
+    if (!needs_switch) return;
+    // Back to the OS that was interrupted. Usually that is the cheap return
+    // (step D for a virtual line). But a handler may have raised a line of
+    // the interrupted OS itself -- the pseudo NIC's step (A) raising the
+    // co-existing OS's virtual interrupt when the card's interrupt found the
+    // co-existing OS running. Then the CPU goes back *to deliver it*: the
+    // same full switch as step (B), not a return. This is the extra switch
+    // the paper's sec. 4.4 formula leaves out (chapter 7).
+    const bool to_deliver = pending_lines_[index_of(interrupted)] > 0;
+    cpu_.switch_to(interrupted, to_deliver ? SwitchReason::Irq : SwitchReason::Return);
+    handed_over_for_delivery_[index_of(interrupted)] = to_deliver;
 }
 // [/twinos:irq-deliver]
 

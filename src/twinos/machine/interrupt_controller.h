@@ -84,7 +84,8 @@ public:
     /// Assert `os`'s virtual line `irq` (the offering OS's emulation does this).
     void raise_virtual(OsId os, int irq);
 
-    /// True while a handler runs that needed a switch to its OS first.
+    /// True while a handler runs that needed a switch to its OS first (a
+    /// switch made for it when the CPU came back to its OS counts too).
     bool delivering_after_switch() const { return delivering_after_switch_; }
 
     /// Host time spent in `os`'s handler for line `irq` (physical or virtual).
@@ -124,6 +125,10 @@ private:
     std::array<Line, kMaxIrq + 1> lines_{};
     std::array<std::array<Line, kMaxIrq + 1>, 2> virtual_lines_{};
     std::array<IrqCounters, 2> counters_{};
+    // Per OS: lines raised and not yet delivered; and whether the CPU was
+    // last handed to it *to deliver* one of them (see deliver()).
+    std::array<std::uint32_t, 2> pending_lines_{};
+    std::array<bool, 2> handed_over_for_delivery_{};
     bool delivering_after_switch_ = false;
 };
 
