@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <optional>
+#include <string>
 #include <vector>
 
 namespace twinos::test {
@@ -53,6 +54,27 @@ inline std::optional<std::uint64_t> option(const std::vector<std::byte>& body, s
         at += 4 + (n + 3) / 4 * 4;
     }
     return std::nullopt;
+}
+
+// "" when the options list starting at `at` of `body` ends with
+// opt_endofopt (code 0, length 0) exactly at the end of the block's body;
+// otherwise what is wrong, and at which offset.
+inline std::string options_end(const std::vector<std::byte>& body, std::size_t at) {
+    auto u16 = [&](std::size_t i) {
+        return static_cast<std::uint16_t>(std::to_integer<std::uint16_t>(body[i]) |
+                                          std::to_integer<std::uint16_t>(body[i + 1]) << 8);
+    };
+    while (at + 4 <= body.size()) {
+        const std::uint16_t code = u16(at), length = u16(at + 2);
+        if (code == 0) {
+            if (length != 0) return "opt_endofopt with length " + std::to_string(length);
+            if (at + 4 != body.size())
+                return "bytes after opt_endofopt at offset " + std::to_string(at);
+            return "";
+        }
+        at += 4 + (length + 3u) / 4 * 4;
+    }
+    return "no opt_endofopt: the list stops at offset " + std::to_string(at);
 }
 
 }  // namespace twinos::test

@@ -8,6 +8,7 @@
 #include <csignal>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
 #include "../common/libpcap_oracle.h"
 #include "monitor/log_writer.h"
@@ -77,14 +78,25 @@ TEST(PcapOutput, LibpcapReadsBackEveryPacketWithNanosecondTimes) {
     fs::remove(path);
 }
 
-TEST(PcapngOutput, LibpcapReadsItAndTheFlagsDropsAndStatisticsAreThere) {
-    const fs::path path = temp_file("a.pcapng");
-    const auto packets = sample_packets();
+// The sample packets written to a pcapng file, packet 7 with 5 losses before
+// it, and closed with `totals` (by default: 5 lost, every packet matched).
+fs::path write_pcapng(const std::string& name, const std::vector<Packet>& packets,
+                      std::optional<monitor::CaptureTotals> totals = std::nullopt) {
+    const fs::path path = temp_file(name);
     auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
     for (std::size_t i = 0; i < packets.size(); ++i) {
         writer->write(packets[i].header, packets[i].bytes, i == 7 ? 5 : 0);
     }
-    writer->finish({packets.size(), 5, packets.size() + 5});
+    writer->finish(totals.value_or(monitor::CaptureTotals{packets.size(), 5, packets.size() + 5}));
+    return path;
+}
+
+// Where an EPB's options start: after 20 bytes of fields and the padded packet.
+std::size_t epb_options_at(const Packet& p) { return 20 + (p.bytes.size() + 3) / 4 * 4; }
+
+TEST(PcapngOutput, LibpcapReadsBackEveryPacketWithItsLengthsAndTime) {
+    const auto packets = sample_packets();
+    const fs::path path = write_pcapng("a.pcapng", packets);
     const OracleFile file = read_back(path);
     expect_same(packets, file.records);
     EXPECT_EQ(file.snaplen, 1536);
@@ -92,26 +104,44 @@ TEST(PcapngOutput, LibpcapReadsItAndTheFlagsDropsAndStatisticsAreThere) {
     ASSERT_EQ(all.size(), 2 + packets.size() + 1);  // SHB, IDB, EPBs, ISB
     EXPECT_EQ(all.front().first, monitor::PcapngWriter::kSectionHeader);
     EXPECT_EQ(all[1].first, monitor::PcapngWriter::kInterfaceDescription);
-    for (std::size_t i = 0; i < packets.size(); ++i) {
-        const auto& [type, body] = all[2 + i];
-        ASSERT_EQ(type, monitor::PcapngWriter::kEnhancedPacket);
-        const std::size_t options = 20 + (packets[i].bytes.size() + 3) / 4 * 4;
-        EXPECT_EQ(option(body, options, 2), packets[i].header.direction == Direction::Rx ? 1u : 2u);
-        EXPECT_EQ(option(body, options, 4),
-                  i == 7 ? std::optional<std::uint64_t>(5) : std::nullopt);
-    }
-    const auto& [isb, body] = all.back();
-    ASSERT_EQ(isb, monitor::PcapngWriter::kInterfaceStatistics);
-    EXPECT_EQ(option(body, 12, 7), 5u);   // isb_osdrop: records lost to overwrite
-    EXPECT_EQ(option(body, 12, 6), 55u);  // isb_filteraccept: matched
+    for (std::size_t i = 0; i < packets.size(); ++i)
+        EXPECT_EQ(all[2 + i].first, monitor::PcapngWriter::kEnhancedPacket) << i;
+    EXPECT_EQ(all.back().first, monitor::PcapngWriter::kInterfaceStatistics);
     fs::remove(path);
 }
 
-TEST(PcapngOutput, TheStatisticsBlockCarriesTheRunsCountsAndTheEndTimeHighWordFirst) {
-    const fs::path path = temp_file("stats.pcapng");
+TEST(PcapngOutput, EveryPacketBlockCarriesItsDirectionAndDropCount) {
     const auto packets = sample_packets();
-    auto writer = monitor::open_writer(monitor::Format::Pcapng, path, 1536);
-    for (const Packet& p : packets) writer->write(p.header, p.bytes, 0);
+    const fs::path path = write_pcapng("flags.pcapng", packets);
+    const auto all = blocks(path);
+    ASSERT_EQ(all.size(), 2 + packets.size() + 1);
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+        const auto& [type, body] = all[2 + i];
+        ASSERT_EQ(type, monitor::PcapngWriter::kEnhancedPacket);
+        const std::size_t at = epb_options_at(packets[i]);
+        EXPECT_EQ(option(body, at, 2), packets[i].header.direction == Direction::Rx ? 1u : 2u) << i;
+        EXPECT_EQ(option(body, at, 4), i == 7 ? std::optional<std::uint64_t>(5) : std::nullopt)
+            << i;
+    }
+    fs::remove(path);
+}
+
+// A reader walks options until opt_endofopt; a list that just stops at the
+// end of the block is not what the format says, and some readers reject it.
+TEST(PcapngOutput, EveryOptionListEndsWithEndOfOptions) {
+    const auto packets = sample_packets();
+    const fs::path path = write_pcapng("eoo.pcapng", packets);
+    const auto all = blocks(path);
+    ASSERT_EQ(all.size(), 2 + packets.size() + 1);
+    for (std::size_t i = 0; i < packets.size(); ++i) {
+        EXPECT_EQ(options_end(all[2 + i].second, epb_options_at(packets[i])), "") << "EPB " << i;
+    }
+    EXPECT_EQ(options_end(all.back().second, 12), "") << "ISB";
+    fs::remove(path);
+}
+
+TEST(PcapngOutput, TheStatisticsBlockCarriesTheRunsCounts) {
+    const auto packets = sample_packets();
     monitor::CaptureTotals totals;
     totals.captured = packets.size();
     totals.lost = 3;
@@ -119,7 +149,7 @@ TEST(PcapngOutput, TheStatisticsBlockCarriesTheRunsCountsAndTheEndTimeHighWordFi
     totals.matched = packets.size() + 5;
     totals.interface_received = 900;
     totals.interface_dropped = 40;
-    writer->finish(totals);
+    const fs::path path = write_pcapng("stats.pcapng", packets, totals);
     const auto all = blocks(path);
     ASSERT_GE(all.size(), 3u) << "no statistics block";
     const auto& [isb, body] = all.back();
@@ -128,10 +158,29 @@ TEST(PcapngOutput, TheStatisticsBlockCarriesTheRunsCountsAndTheEndTimeHighWordFi
     EXPECT_EQ(option(body, 12, 5), 40u);                 // isb_ifdrop
     EXPECT_EQ(option(body, 12, 6), packets.size() + 5);  // isb_filteraccept
     EXPECT_EQ(option(body, 12, 7), 5u);                  // isb_osdrop: overwritten + too big
-    // isb_endtime: the last packet's time as two 32-bit words, upper first.
+    fs::remove(path);
+}
+
+TEST(PcapngOutput, TheStatisticsBlockIsStampedWithTheLastPacketsTimeHighWordFirst) {
+    const auto packets = sample_packets();
+    const fs::path path = write_pcapng("stats-time.pcapng", packets);
+    const auto all = blocks(path);
+    ASSERT_GE(all.size(), 3u) << "no statistics block";
+    const auto& [isb, body] = all.back();
+    ASSERT_EQ(isb, monitor::PcapngWriter::kInterfaceStatistics);
+    ASSERT_GE(body.size(), 12u);
     const auto end = static_cast<std::uint64_t>(packets.back().time_ns);
+    auto word = [&](std::size_t at) {
+        std::uint32_t v = 0;
+        for (int i = 3; i >= 0; --i) v = v << 8 | std::to_integer<std::uint32_t>(body[at + i]);
+        return v;
+    };
+    EXPECT_EQ(word(0), 0u) << "interface 0";
+    EXPECT_EQ(word(4), end >> 32) << "the block's timestamp, upper word";
+    EXPECT_EQ(word(8), end & 0xffffffffu) << "the block's timestamp, lower word";
+    // isb_endtime: the same time as two 32-bit words, upper first.
     const auto words = option(body, 12, 3);
-    ASSERT_TRUE(words.has_value());
+    ASSERT_TRUE(words.has_value()) << "no isb_endtime";
     EXPECT_EQ(*words & 0xffffffffu, end >> 32) << "upper word first";
     EXPECT_EQ(*words >> 32, end & 0xffffffffu);
     fs::remove(path);
