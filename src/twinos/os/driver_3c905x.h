@@ -63,6 +63,9 @@ struct DriverStats {
     std::uint64_t host_errors = 0;           ///< HostError interrupts (bad DMA).
     std::uint64_t io_in_last_interrupt = 0;  ///< Port I/O of the most recent handler run.
     std::uint64_t io_in_interrupts = 0;      ///< Port I/O of all handler runs together.
+    /// The most UPDs one `receive()` call consumed: never more than the
+    /// ring, even when the card refills given-back UPDs during the walk.
+    std::uint64_t rx_most_in_one_call = 0;
     /// Time in the handler, as the OS's time-stamp counter reads it
     /// (`Kernel::cycle_counter`): what an OS can learn of a trapping layer
     /// below it (chapter 8).

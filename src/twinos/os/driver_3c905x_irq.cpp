@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Driver3c905x: the interrupt handler (boomerang_interrupt) and transmit reclaim.
 // OS code, written against the card's register interface only.
+#include <algorithm>
+
 #include "twinos/machine/costs.h"
 #include "twinos/machine/el3_registers.h"
 #include "twinos/os/driver_3c905x.h"
@@ -30,6 +32,8 @@ void Driver3c905x::interrupt(int) {
             command(AckIntr | UpComplete);  // I/O 2
             const int packets = receive();  // one UpUnstall per packet: I/O 3..
             kernel_.charge(kernel_.costs().driver_per_packet * packets);
+            stats_.rx_most_in_one_call =
+                std::max<std::uint64_t>(stats_.rx_most_in_one_call, std::uint64_t(packets));
         }
         if (status & DownComplete) {
             command(AckIntr | DownComplete);
