@@ -36,19 +36,25 @@ using namespace twinos::machine::el3;
 //      means "no list": return nothing (success).
 //   2. Walk the driver's list from the head, following each UPD's next
 //      pointer (kUpdNext) until it is 0 (a linear list) or comes back to the
-//      head (a ring, as Linux builds it). Refuse, returning the Refusal and
-//      leaving `entries_` empty, when a UPD:
-//        - is not wholly inside the partition (check(upd, kUpdBytes, ...));
-//        - is not 8-byte aligned (SecurityCause::Misaligned);
-//        - was already visited and is not the head (SecurityCause::ChainLoops);
-//        - would be number kMaxEntries + 1 (SecurityCause::ChainTooLong).
+//      head (a ring, as Linux builds it). Nothing is written yet. For each
+//      UPD address, check in this order and refuse with the first that fails
+//      (a Refusal is {cause, what, address, length}):
+//        a. already visited (and not the head):
+//           {ChainLoops, "UPD next pointer", upd, kUpdBytes};
+//        b. it would be number kMaxEntries + 1 (the shadows' storage holds
+//           kMaxEntries): {ChainTooLong, "UPD list", driver_head, 0};
+//        c. not wholly inside the partition: check(upd, kUpdBytes, what),
+//           what = "UpListPtr" for the head, "UPD next pointer" after it;
+//        d. not 8-byte aligned: {Misaligned, "UPD", upd, kUpdBytes}.
 //   3. Then for each UPD i, in order: copy_fragments(upd, shadow_address(i))
-//      (refuse -- with `entries_` cleared -- if it refuses); set the shadow's
-//      next pointer to shadow i+1, or for the last to shadow 0 (ring) or 0
-//      (linear); set the shadow's status to 0 -- or to kUpdComplete if the
-//      driver's UPD is still complete, in which case the entry starts
-//      Published rather than Armed; append Entry{upd, state} to `entries_`.
-//   Return: nothing on success, else the first refusal.
+//      -- if it refuses, clear `entries_` (no half list) and return its
+//      Refusal; set the shadow's next pointer to shadow i+1, or for the last
+//      to shadow 0 (ring) or 0 (linear); set the shadow's status to 0 -- or
+//      to kUpdComplete if the driver's UPD is still complete (the driver
+//      holds it), in which case the entry starts Published rather than
+//      Armed; append Entry{upd, state} to `entries_`.
+//   Return: nothing on success, else the first refusal, with `entries_`
+//   empty.
 std::optional<Refusal> ShadowUploadList::build(std::uint32_t driver_head) {
     entries_.clear();
     return Refusal{SecurityCause::ChainTooLong, "lab 3: build() not written yet", driver_head, 0};
