@@ -197,7 +197,7 @@ TEST(PcapngOutput, WiresharksReaderSeesEveryPacketAndItsDropCount) {
     writer->finish({packets.size(), 10, packets.size() + 10});
     const std::string command = "tshark -r " + path.string() +
                                 " -T fields -e frame.cap_len -e frame.len -e frame.drop_count -e "
-                                "frame.p2p_dir > " +
+                                "frame.p2p_dir -e frame.time_epoch > " +
                                 fields.string() + " 2>/dev/null";
     ASSERT_EQ(std::system(command.c_str()), 0);
     std::ifstream in(fields);
@@ -218,7 +218,13 @@ TEST(PcapngOutput, WiresharksReaderSeesEveryPacketAndItsDropCount) {
             from = tab + 1;
         }
         f.push_back(line.substr(from));
-        ASSERT_EQ(f.size(), 4u) << line;
+        ASSERT_EQ(f.size(), 5u) << line;
+        // The EPB's timestamp as Wireshark reads it: seconds.nanoseconds.
+        const auto t = static_cast<std::uint64_t>(packets[i].time_ns);
+        char want[32];
+        std::snprintf(want, sizeof want, "%llu.%09llu", (unsigned long long)(t / 1000000000),
+                      (unsigned long long)(t % 1000000000));
+        EXPECT_EQ(f[4], want) << "frame.time_epoch " << i;
         if (!f[2].empty()) drops += std::stoull(f[2]);
         EXPECT_EQ(f[3], packets[i].header.direction == Direction::Rx ? "1" : "0")
             << "p2p_dir " << line;
