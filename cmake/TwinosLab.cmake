@@ -21,7 +21,8 @@
 #              configure and never overwritten;
 #   cheat_<n>  each labs/labNN-name/cheats/<n>.cpp: a starter that fakes the
 #              result, which the self-test proves scores no more than its
-#              honest part.
+#              honest part; or cheats/<n>.toml, the reference with a few
+#              edits (scripts/make_cheat.py writes it into the build tree).
 function(twinos_lab_piece lab)
   cmake_parse_arguments(A "" "LAYER;REFERENCE;STARTER" "" ${ARGN})
   get_filename_component(starter_name ${A_STARTER} NAME)
@@ -52,6 +53,21 @@ function(twinos_lab_piece lab)
     list(APPEND variants cheat_${name})
     list(APPEND cheat_names ${name})
     set(file_cheat_${name} ${cheat})
+  endforeach()
+  # A cheat kept as edits of the reference (cheats/<n>.toml): generated here.
+  file(GLOB cheat_specs CONFIGURE_DEPENDS ${lab_dir}/cheats/*.toml)
+  get_filename_component(reference ${A_REFERENCE} ABSOLUTE)
+  foreach(spec IN LISTS cheat_specs)
+    get_filename_component(name ${spec} NAME_WE)
+    set(made ${CMAKE_BINARY_DIR}/cheats/${lab}/${name}.cpp)
+    add_custom_command(OUTPUT ${made}
+      COMMAND ${Python3_EXECUTABLE} ${PROJECT_SOURCE_DIR}/scripts/make_cheat.py
+              ${reference} ${spec} ${made}
+      DEPENDS ${reference} ${spec} ${PROJECT_SOURCE_DIR}/scripts/make_cheat.py
+      COMMENT "The ${lab} cheat ${name}: the reference with its edits" VERBATIM)
+    list(APPEND variants cheat_${name})
+    list(APPEND cheat_names ${name})
+    set(file_cheat_${name} ${made})
   endforeach()
   foreach(variant IN LISTS variants)
     add_library(labpiece_${lab}_${variant} OBJECT ${file_${variant}})
