@@ -159,9 +159,10 @@ void Acquisition::on_frame(Direction direction,
     // The work is done on whichever OS's time the pseudo NIC runs in.
     machine_.cpu().charge(machine_.cpu().running(), cost);
     if (machine_.trace().enabled(TraceFlag::Net)) {
-        // Step (A)'s copy, in the trace where it happens (stamped when it is done).
-        machine_.trace().emit_at(
-            TraceFlag::Net, machine_.trace().cpu_time(machine_.clock().now()),
+        // Step (A)'s copy, in the trace where it happens: inside step (A) or
+        // the trapped transmit, so stamped with the CPU's time, when it is done.
+        machine_.trace().emit(
+            TraceFlag::Net, machine_.clock().now(),
             std::string("capture: ") + (direction == Direction::Rx ? "rx " : "tx ") +
                 std::to_string(length) + " bytes " +
                 (rule ? "logged by rule " + std::to_string(rule->id) + ", " +

@@ -57,8 +57,9 @@ inline constexpr Ticks kDriverTransmit = nanoseconds(2000);
 /// instructions per receive interrupt is trapped, "≈0.65 µs each"; its text
 /// puts the growth at 3.29 µs, its Table 1 at 7.32 - 4.13 = 3.19 µs. The
 /// three figures disagree, so we take the one that reproduces the table:
-/// 3.19 / 5 = 0.638 µs, 12 ns under the text's approximate 0.65. Then (C) = 4.13 + 5 x 0.638 = 7.32
-/// µs, A + B + C + D = 14.05 µs and that total minus the original (C) = 9.92 µs: Table 1 exactly.
+/// 3.19 / 5 = 0.638 µs, 12 ns under the text's approximate 0.65. Then
+/// (C) = 4.13 + 5 x 0.638 = 7.32 µs, A + B + C + D = 14.05 µs, and that total
+/// minus the original (C) = 9.92 µs: Table 1 exactly.
 inline constexpr Ticks kTrappedIo = nanoseconds(638);
 /// The pseudo NIC's receive processing, step (A), for an interrupt that
 /// carries one packet. Paper Table 1: ≈1.99 µs. Our split (not the

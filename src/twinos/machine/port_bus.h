@@ -100,9 +100,11 @@ public:
     /// accepts it.
     std::uint32_t in(OsId who, Port port, IoWidth width) {
         // Inline for the common case: the route this OS took last time,
-        // tracing off. Everything else (and the trace line) goes the long way.
+        // tracing off. Everything else goes the long way: with any trace on,
+        // the instruction's lines (its own, and what the device does for it)
+        // are stamped with the CPU's time there (Trace::CpuWork).
         const LastRoute& last = last_route_[index_of(who)];
-        if (last.covers(port, width) && !trace_.enabled(TraceFlag::Io)) [[likely]] {
+        if (last.covers(port, width) && trace_.mask() == 0) [[likely]] {
             count_routed(who, last.route);
             return last.route.handler->port_in(port, width);
         }
@@ -112,7 +114,7 @@ public:
     /// trap accepts it.
     void out(OsId who, Port port, IoWidth width, std::uint32_t value) {
         const LastRoute& last = last_route_[index_of(who)];
-        if (last.covers(port, width) && !trace_.enabled(TraceFlag::Io)) [[likely]] {
+        if (last.covers(port, width) && trace_.mask() == 0) [[likely]] {
             count_routed(who, last.route);
             last.route.handler->port_out(port, width, value);
             return;
