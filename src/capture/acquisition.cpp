@@ -158,17 +158,15 @@ void Acquisition::on_frame(Direction direction,
     }
     // The work is done on whichever OS's time the pseudo NIC runs in.
     machine_.cpu().charge(machine_.cpu().running(), cost);
-    if (machine_.trace().enabled(TraceFlag::Net)) {
-        // Step (A)'s copy, in the trace where it happens: inside step (A) or
-        // the trapped transmit, so stamped with the CPU's time, when it is done.
-        machine_.trace().emit(
-            TraceFlag::Net, machine_.clock().now(),
-            std::string("capture: ") + (direction == Direction::Rx ? "rx " : "tx ") +
-                std::to_string(length) + " bytes " +
-                (rule ? "logged by rule " + std::to_string(rule->id) + ", " +
-                            std::to_string(stats_.bytes_copied) + " bytes copied so far"
-                      : "matched no rule"));
-    }
+    // Step (A)'s copy, in the trace where it happens: inside step (A) or
+    // the trapped transmit, so stamped with the CPU's time, when it is done.
+    machine_.trace().emit_if(TraceFlag::Net, machine_.clock().now(), [&] {
+        return std::string("capture: ") + (direction == Direction::Rx ? "rx " : "tx ") +
+               std::to_string(length) + " bytes " +
+               (rule ? "logged by rule " + std::to_string(rule->id) + ", " +
+                           std::to_string(stats_.bytes_copied) + " bytes copied so far"
+                     : "matched no rule");
+    });
 }
 // [/capture:on-frame]
 

@@ -20,6 +20,9 @@ TEST(Packet, Ipv4HeaderChecksumMatchesAKnownAnswer) {
     std::copy(header, header + 20, zeroed);
     zeroed[10] = zeroed[11] = 0;
     EXPECT_EQ(net::internet_checksum({reinterpret_cast<const std::byte*>(zeroed), 20}), 0xb861);
+    // The fixed-size form the stack's input uses gives the same answers.
+    EXPECT_EQ(net::ipv4_header_checksum(b), 0);
+    EXPECT_EQ(net::ipv4_header_checksum(reinterpret_cast<const std::byte*>(zeroed)), 0xb861);
 }
 
 TEST(Packet, ChecksumAgreesWithTheWordByWordDefinitionForAnyLengthAndStart) {
@@ -42,6 +45,11 @@ TEST(Packet, ChecksumAgreesWithTheWordByWordDefinitionForAnyLengthAndStart) {
         const std::uint32_t start = round % 3 ? (next() >> 8) % 0x40000 : 0;
         ASSERT_EQ(net::internet_checksum(bytes, start), by_definition(bytes, start))
             << "length " << bytes.size() << ", start " << start;
+        if (bytes.size() >= 20) {
+            ASSERT_EQ(net::ipv4_header_checksum(bytes.data()),
+                      net::internet_checksum({bytes.data(), 20}))
+                << "the first 20 of " << bytes.size() << " bytes";
+        }
     }
 }
 

@@ -36,12 +36,11 @@ void Cpu::switch_to(OsId to, SwitchReason reason) {
     held_[index_of(running_)] += start - running_since_;
     switching_ += cost;
     ++switches_[static_cast<std::size_t>(reason)];
-    if (trace_.enabled(TraceFlag::Sched)) {
-        trace_.emit(TraceFlag::Sched, start,
-                    "switch " + std::string(to_string(running_)) + " -> " +
-                        std::string(to_string(to)) + " (" + std::string(to_string(reason)) +
-                        ", cost " + std::to_string(cost.count()) + " ns)");
-    }
+    trace_.emit_if(TraceFlag::Sched, start, [&] {
+        return "switch " + std::string(to_string(running_)) + " -> " + std::string(to_string(to)) +
+               " (" + std::string(to_string(reason)) + ", cost " + std::to_string(cost.count()) +
+               " ns)";
+    });
     running_ = to;
     free_at_ = start + cost;
     running_since_ = free_at_;

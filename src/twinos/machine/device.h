@@ -69,12 +69,25 @@ protected:
     bool trace_enabled(TraceFlag flag) const { return trace_.enabled(flag); }
     /// Emit a trace line prefixed with the device name.
     void trace(TraceFlag flag, const std::string& text);
+    /// Emit the line `make_text()` builds, when `flag` is traced. The text
+    /// is built in a cold function of its own, so a hot caller carries no
+    /// string code -- nor the registers it needs -- on its common path.
+    template <class MakeText>
+    void trace_if(TraceFlag flag, const MakeText& make_text) {
+        if (trace_enabled(flag)) [[unlikely]]
+            trace_built(flag, make_text);
+    }
     /// Physical memory, for DMA.
     PhysicalMemory& memory() { return memory_; }
     /// Physical memory, for a DMA read that changes nothing.
     const PhysicalMemory& memory() const { return memory_; }
 
 private:
+    template <class MakeText>
+    [[gnu::noinline, gnu::cold]] void trace_built(TraceFlag flag, const MakeText& make_text) {
+        trace(flag, make_text());
+    }
+
     // Device — state
     EventQueue& clock_;
     InterruptController& irqs_;

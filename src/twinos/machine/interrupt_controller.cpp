@@ -100,18 +100,16 @@ void InterruptController::raise_virtual(OsId os, int irq) {
 }
 
 void InterruptController::assert_line(Line& line) {
-    const bool tracing = trace_.enabled(TraceFlag::Irq);
     if (line.pending) {
         // Already latched: one delivery will serve both raises.
         ++counters_[index_of(line.owner)].coalesced;
-        if (tracing) trace_.emit(TraceFlag::Irq, clock_.now(), line.name + " coalesced");
+        trace_.emit_if(TraceFlag::Irq, clock_.now(), [&] { return line.name + " coalesced"; });
         return;
     }
     line.pending = true;
     ++pending_lines_[index_of(line.owner)];
-    if (tracing) {
-        trace_.emit(TraceFlag::Irq, clock_.now(), line.name + " raised by " + line.device);
-    }
+    trace_.emit_if(TraceFlag::Irq, clock_.now(),
+                   [&] { return line.name + " raised by " + line.device; });
     clock_.schedule(ScheduleKey{}, later_of(clock_.now(), cpu_.free_at()), line.name,
                     EventHandler::to<&InterruptController::deliver_line>(*this, line.code));
 }
@@ -133,7 +131,7 @@ void InterruptController::deliver(Line& line) {
     IrqCounters& count = counters_[index_of(line.owner)];
     if (!line.handler) {
         ++count.spurious;
-        trace_.emit(TraceFlag::Irq, clock_.now(), name + " spurious");
+        trace_.emit_if(TraceFlag::Irq, clock_.now(), [&] { return name + " spurious"; });
         return;
     }
     const OsId interrupted = cpu_.running();
@@ -149,10 +147,8 @@ void InterruptController::deliver(Line& line) {
         ++count.while_running;
     }
     ++count.delivered;
-    if (trace_.enabled(TraceFlag::Irq)) {
-        trace_.emit(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
-                    name + " -> " + std::string(to_string(line.owner)) + " handler");
-    }
+    trace_.emit_if(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
+                   [&] { return name + " -> " + std::string(to_string(line.owner)) + " handler"; });
     // The owner's handler runs; it charges its own work to the CPU.
     delivering_after_switch_ = needs_switch || handed_over;
     {

@@ -182,7 +182,7 @@ void Nic3c905::write_window_byte(unsigned offset, std::uint8_t value) {
 // [twinos:nic-command]
 void Nic3c905::execute(std::uint16_t word) {
     const std::uint16_t param = parameter_of(word);
-    if (trace_enabled(TraceFlag::Nic)) trace(TraceFlag::Nic, "command " + hex(word, 4));
+    trace_if(TraceFlag::Nic, [word] { return "command " + hex(word, 4); });
     switch (command_of(word)) {
         case TotalReset: reset(); break;
         case SelectWindow: window_ = param & 7; break;

@@ -51,10 +51,10 @@ void Nic3c905::download_one() {
         tx_free_at_ = now() + link_.wire_time(tx_buffer_.size());
         link_.transmit(tx_buffer_);
     }
-    if (trace_enabled(TraceFlag::Nic)) {
-        trace(TraceFlag::Nic, "download " + std::to_string(tx_buffer_.size()) + " bytes from DPD " +
-                                  hex(dpd.value(), 8) + (tx_enabled_ ? "" : " (tx disabled)"));
-    }
+    trace_if(TraceFlag::Nic, [&] {
+        return "download " + std::to_string(tx_buffer_.size()) + " bytes from DPD " +
+               hex(dpd.value(), 8) + (tx_enabled_ ? "" : " (tx disabled)");
+    });
     // The original 3c905 does not mark the DPD done; the driver learns it
     // from DownListPtr moving on. It interrupts only if asked to.
     if (header & kDpdTxIntrUploaded) {

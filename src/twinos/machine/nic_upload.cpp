@@ -27,7 +27,7 @@ void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t 
     if (rx_fifo_bytes_ + frame.size() > kRxFifoBytes) {
         ++counters_.rx_overruns;
         if (stat_rx_overrun_ < 0xff) ++stat_rx_overrun_;
-        if (trace_enabled(TraceFlag::Nic)) trace(TraceFlag::Nic, "rx overrun");
+        trace_if(TraceFlag::Nic, [] { return std::string("rx overrun"); });
         return;
     }
     rx_fifo_.push_back({{frame.begin(), frame.end()}, note});
@@ -68,8 +68,7 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& n
             // not taken. Stall until the driver gives it back (UpUnstall).
             up_end_of_channel_ = true;
             ++counters_.upload_stalls;
-            if (trace_enabled(TraceFlag::Nic))
-                trace(TraceFlag::Nic, "upload stalled at " + hex(upd.value(), 8));
+            trace_if(TraceFlag::Nic, [upd] { return "upload stalled at " + hex(upd.value(), 8); });
             return false;
         }
         // Scatter the frame over the UPD's fragments, each at most its length.
@@ -107,10 +106,10 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& n
             mem.write32(upd + kUpdStampTimeHigh, static_cast<std::uint32_t>(time >> 32));
             mem.write32(upd + kUpdStampLength, note.original_length);
         }
-        if (trace_enabled(TraceFlag::Nic)) {
-            trace(TraceFlag::Nic, "upload " + std::to_string(frame.size()) + " bytes into UPD " +
-                                      hex(upd.value(), 8) + " status " + hex(new_status, 8));
-        }
+        trace_if(TraceFlag::Nic, [&] {
+            return "upload " + std::to_string(frame.size()) + " bytes into UPD " +
+                   hex(upd.value(), 8) + " status " + hex(new_status, 8);
+        });
         up_list_ptr_ = mem.read32(upd + kUpdNext);
     } catch (const BusError& e) {
         up_stalled_ = true;  // a master abort stops the engine until reset

@@ -77,6 +77,15 @@ public:
     /// Record one line for `flag` at time `now`, if the flag is enabled --
     /// or, inside a `CpuWork` scope, at the CPU's time (see `set_cpu_clock`).
     void emit(TraceFlag flag, Ticks now, std::string_view text);
+    /// Emit the line `make_text()` builds, stamped `now`, when `flag` is on.
+    /// The text is built in a cold function of its own, so a hot caller
+    /// carries no string code -- nor the registers it needs -- on its
+    /// common path, where tracing is off.
+    template <class MakeText>
+    void emit_if(TraceFlag flag, Ticks now, const MakeText& make_text) {
+        if (enabled(flag)) [[unlikely]]
+            emit_built(flag, now, make_text);
+    }
     /// Record one line at exactly `at` (work whose time its caller knows).
     void emit_at(TraceFlag flag, Ticks at, std::string_view text);
 
@@ -108,6 +117,12 @@ public:
     std::uint64_t hash() const { return hash_; }
 
 private:
+    template <class MakeText>
+    [[gnu::noinline, gnu::cold]] void emit_built(TraceFlag flag, Ticks now,
+                                                 const MakeText& make_text) {
+        emit(flag, now, make_text());
+    }
+
     // Trace — state
     std::uint32_t mask_ = 0;
     std::ostream* echo_ = nullptr;

@@ -31,7 +31,7 @@ std::optional<EchoRequest> parse_echo_request(std::span<const std::byte> frame) 
         kEthernetHeaderBytes + ip_length > frame.size()) {
         return std::nullopt;
     }
-    if (internet_checksum({ip, kIpv4HeaderBytes}) != 0) return std::nullopt;
+    if (ipv4_header_checksum(ip) != 0) return std::nullopt;
     const std::span<const std::byte> icmp{ip + kIpv4HeaderBytes, ip_length - kIpv4HeaderBytes};
     if (std::to_integer<std::uint8_t>(icmp[0]) != kEchoRequestType ||
         std::to_integer<std::uint8_t>(icmp[1]) != 0 || internet_checksum(icmp) != 0) {

@@ -63,6 +63,11 @@ struct UdpDatagram {
 /// RFC 1071 one's-complement checksum of `bytes`, starting from `sum`.
 std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum = 0);
 
+/// The checksum of the 20-byte IPv4 header at `ip` (no options): what
+/// `internet_checksum({ip, 20})` gives, without the loop; 0 when the header's
+/// own checksum field is right.
+std::uint16_t ipv4_header_checksum(const std::byte* ip);
+
 /// The sum a UDP or TCP checksum starts from: the pseudo-header of the two
 /// addresses, the protocol and the transport segment's `length`.
 std::uint32_t pseudo_header_sum(std::uint32_t source, std::uint32_t destination,
