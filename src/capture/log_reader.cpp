@@ -30,11 +30,16 @@ void check_record(std::uint64_t position, std::uint64_t offset, std::uint32_t le
     if (type != record::kTypePacket && type != record::kTypePadding)
         throw corrupt(position, offset,
                       "has type " + std::to_string(type) + ", neither packet nor padding");
+    if (type == record::kTypePacket && length < record::kHeaderBytes)
+        throw corrupt(position, offset,
+                      "is a packet record of length " + std::to_string(length) +
+                          ", shorter than its own " + std::to_string(record::kHeaderBytes) +
+                          "-byte header");
 }
 }  // namespace
 
 // [capture:reader-drain]
-std::uint64_t LogReader::drain(const Sink& sink) {
+std::uint64_t LogReader::drain(Sink sink) {
     const std::uint64_t capacity = area_.size();
     std::uint64_t read = field(control::kReadPos);
     const std::uint64_t write = field(control::kWritePos);
@@ -47,14 +52,23 @@ std::uint64_t LogReader::drain(const Sink& sink) {
         const auto type = area_.load<std::uint16_t>(at + record::kType);
         check_record(read, at, length, type, write - read, capacity);
         if (type == record::kTypePacket) {
+            // The whole header in one read (gathered first only when it
+            // is split across two pages of a scattered area).
+            std::array<std::byte, record::kHeaderBytes> gathered;
+            std::span<const std::byte> bytes = area_.view(at, record::kHeaderBytes);
+            if (bytes.size() != record::kHeaderBytes) {
+                area_.read(at, gathered);
+                bytes = gathered;
+            }
+            const RawRecordHeader raw = decode_header(bytes.data());
             RecordHeader h;
-            h.sequence = area_.load<std::uint64_t>(at + record::kSequence);
-            h.timestamp_ns = area_.load<std::uint64_t>(at + record::kTimestamp);
-            h.original_length = area_.load<std::uint32_t>(at + record::kOriginalLength);
-            h.captured_length = area_.load<std::uint32_t>(at + record::kCapturedLength);
-            h.slice_offset = area_.load<std::uint32_t>(at + record::kSliceOffset);
-            h.direction = static_cast<Direction>(area_.load<std::uint8_t>(at + record::kDirection));
-            h.rule_id = area_.load<std::uint8_t>(at + record::kRuleId);
+            h.sequence = raw.sequence;
+            h.timestamp_ns = raw.timestamp_ns;
+            h.original_length = raw.original_length;
+            h.captured_length = raw.captured_length;
+            h.slice_offset = raw.slice_offset;
+            h.direction = static_cast<Direction>(raw.direction);
+            h.rule_id = raw.rule_id;
             if (record_bytes(h.captured_length) != length)
                 throw corrupt(read, at,
                               "has length " + std::to_string(length) + " but its captured length " +

@@ -12,13 +12,13 @@
 #pragma once
 
 #include <cstdint>
-#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
 
 #include "capture/mapped_region.h"
 #include "capture/record_format.h"
+#include "twinos/machine/function_ref.h"
 
 namespace capture {
 
@@ -33,8 +33,11 @@ public:
 /// Reads records from the log area and advances the read position.
 class LogReader {
 public:
-    /// Called for each record: its header and its slice (valid only during the call).
-    using Sink = std::function<void(const RecordHeader&, std::span<const std::byte>)>;
+    /// Called for each record: its header and its slice (valid only during
+    /// the call). A reference to the caller's callable, not a copy: the
+    /// drain calls it once per record and keeps none.
+    using Sink =
+        twinos::machine::FunctionRef<void(const RecordHeader&, std::span<const std::byte>)>;
 
     /// Read the ring whose management structure is `control` and records `area`.
     LogReader(MappedRegion control, MappedRegion area)
@@ -44,7 +47,7 @@ public:
     /// read position to the write position. @return records read.
     /// @throws LogCorrupt when a record cannot be stepped over (what is
     /// before it has been handed to `sink`).
-    std::uint64_t drain(const Sink& sink);
+    std::uint64_t drain(Sink sink);
 
     /// Records read so far.
     std::uint64_t read() const { return read_; }

@@ -110,11 +110,69 @@ struct RawRecordHeader {
 };
 static_assert(sizeof(RawRecordHeader) == record::kHeaderBytes, "the layout has no holes");
 
-/// The 40 header bytes of a packet record, little-endian.
-std::array<std::byte, record::kHeaderBytes> encode_header(const RecordHeader& h,
-                                                          std::uint32_t length,
-                                                          std::uint64_t sequence,
-                                                          std::uint32_t captured);
+/// The 40 header bytes of a packet record, little-endian. Inline: the
+/// acquisition part writes one per packet, and a little-endian host copies
+/// the struct as it is.
+inline std::array<std::byte, record::kHeaderBytes> encode_header(const RecordHeader& h,
+                                                                 std::uint32_t length,
+                                                                 std::uint64_t sequence,
+                                                                 std::uint32_t captured) {
+    const RawRecordHeader raw{length,
+                              record::kTypePacket,
+                              static_cast<std::uint8_t>(h.direction),
+                              h.rule_id,
+                              sequence,
+                              h.timestamp_ns,
+                              h.original_length,
+                              captured,
+                              h.slice_offset,
+                              0};
+    std::array<std::byte, record::kHeaderBytes> out;
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(out.data(), &raw, sizeof raw);  // already the ring's byte order
+    } else {
+        auto put = [&](std::uint32_t off, std::uint64_t v, int bytes) {
+            for (int i = 0; i < bytes; ++i) out[off + i] = std::byte(v >> (8 * i));
+        };
+        put(record::kLength, raw.length, 4);
+        put(record::kType, raw.type, 2);
+        put(record::kDirection, raw.direction, 1);
+        put(record::kRuleId, raw.rule_id, 1);
+        put(record::kSequence, raw.sequence, 8);
+        put(record::kTimestamp, raw.timestamp_ns, 8);
+        put(record::kOriginalLength, raw.original_length, 4);
+        put(record::kCapturedLength, raw.captured_length, 4);
+        put(record::kSliceOffset, raw.slice_offset, 4);
+        put(36, 0, 4);
+    }
+    return out;
+}
+
+/// The fields of the 40 header bytes at `bytes`: what `encode_header` laid
+/// down, read back in one go on a little-endian host.
+inline RawRecordHeader decode_header(const std::byte* bytes) {
+    RawRecordHeader raw;
+    if constexpr (std::endian::native == std::endian::little) {
+        std::memcpy(&raw, bytes, sizeof raw);
+    } else {
+        auto get = [&](std::uint32_t off, int n) {
+            std::uint64_t v = 0;
+            for (int i = n; i-- > 0;) v = v << 8 | std::to_integer<std::uint64_t>(bytes[off + i]);
+            return v;
+        };
+        raw.length = static_cast<std::uint32_t>(get(record::kLength, 4));
+        raw.type = static_cast<std::uint16_t>(get(record::kType, 2));
+        raw.direction = static_cast<std::uint8_t>(get(record::kDirection, 1));
+        raw.rule_id = static_cast<std::uint8_t>(get(record::kRuleId, 1));
+        raw.sequence = get(record::kSequence, 8);
+        raw.timestamp_ns = get(record::kTimestamp, 8);
+        raw.original_length = static_cast<std::uint32_t>(get(record::kOriginalLength, 4));
+        raw.captured_length = static_cast<std::uint32_t>(get(record::kCapturedLength, 4));
+        raw.slice_offset = static_cast<std::uint32_t>(get(record::kSliceOffset, 4));
+        raw.reserved = static_cast<std::uint32_t>(get(36, 4));
+    }
+    return raw;
+}
 
 /// Bytes a record with a `captured`-byte slice occupies in the ring.
 constexpr std::uint64_t record_bytes(std::uint64_t captured) {

@@ -129,6 +129,10 @@ private:
     // PseudoNic — step (A) (pseudo_nic_rx.cpp)
     void card_interrupt(int irq);
     // PseudoNic — the real card (pseudo_nic.cpp)
+    // The trapped I/O itself (port_in / port_out time it when asked to).
+    std::uint32_t emulate_in(twinos::machine::Port port, twinos::machine::IoWidth width);
+    void emulate_out(twinos::machine::Port port, twinos::machine::IoWidth width,
+                     std::uint32_t value);
     std::uint32_t card_in(std::uint16_t offset, twinos::machine::IoWidth width);
     void card_out(std::uint16_t offset, twinos::machine::IoWidth width, std::uint32_t value);
     void card_command(std::uint16_t word) {

@@ -50,9 +50,24 @@ std::optional<Refusal> PseudoNic::shadow_transmit_chain(std::uint32_t driver_dpd
 }
 // [/pseudonic:tx-capture]
 
-// [pseudonic:trap-in]
+// Each trap is timed in host time only while the trace asks for it
+// (chapter 7's Table 1); the emulation itself is emulate_in / emulate_out.
 std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
-    HostTimer timer(trap_timing_, machine_.trace().host_timing());
+    if (!machine_.trace().host_timing()) [[likely]]
+        return emulate_in(port, width);
+    HostTimer timer(trap_timing_, true);
+    return emulate_in(port, width);
+}
+
+void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
+    if (!machine_.trace().host_timing()) [[likely]]
+        return emulate_out(port, width, value);
+    HostTimer timer(trap_timing_, true);
+    emulate_out(port, width, value);
+}
+
+// [pseudonic:trap-in]
+std::uint32_t PseudoNic::emulate_in(Port port, IoWidth width) {
     const std::uint16_t offset = port.value() - nic_.ports.base.value();
     ++counters_.traps;
     ++counters_.traps_in[offset & 0x3f];
@@ -82,8 +97,7 @@ std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
 // [/pseudonic:trap-in]
 
 // [pseudonic:trap-out]
-void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
-    HostTimer timer(trap_timing_, machine_.trace().host_timing());
+void PseudoNic::emulate_out(Port port, IoWidth width, std::uint32_t value) {
     const std::uint16_t offset = port.value() - nic_.ports.base.value();
     ++counters_.traps;
     ++counters_.traps_out[offset & 0x3f];

@@ -74,7 +74,10 @@ TEST(LogReaderChecks, ARecordItCannotStepOverIsANamedErrorNotAnEndlessLoop) {
           Forged{44, capture::record::kTypePacket, 4, "has length 44"},
           Forged{4096, capture::record::kTypePacket, 0, "only 48 bytes"},
           Forged{48, 7, 8, "has type 7"},
-          Forged{48, capture::record::kTypePacket, 100, "captured length 100"}}) {
+          Forged{48, capture::record::kTypePacket, 100, "captured length 100"},
+          // Too short to hold the header the reader reads next (at the end
+          // of an area, reading it would run past the area).
+          Forged{8, capture::record::kTypePacket, 0, "shorter than its own 40-byte header"}}) {
         SCOPED_TRACE(bad.says);
         RingFixture f(1024);
         f.area_region->store<std::uint32_t>(capture::record::kLength, bad.length);
