@@ -112,6 +112,9 @@ private:
     RuleTable rules_ = default_rules();
     AcquisitionStats stats_;
     std::vector<std::byte> gather_;  // only for frames in more than one fragment
+    // The ring append, timed in host time into stats_.copy_host.
+    [[gnu::noinline]] bool append_timed(const RecordHeader& header,
+                                        std::span<const std::byte> bytes);
 };
 
 }  // namespace capture

@@ -36,21 +36,6 @@ std::optional<RuleError> validate_rules(const RuleTable& table) {
     return std::nullopt;
 }
 
-bool rule_accepts(const CopyRule& rule, std::span<const std::byte> packet,
-                  std::uint32_t wire_length, std::uint64_t& executed) {
-    if (rule.filter.empty()) return true;
-    const bpf::RunResult verdict = bpf::run(rule.filter, packet, wire_length);
-    executed += verdict.executed;
-    return verdict.accept != 0;
-}
-
-// [capture:clamp-slice]
-Slice clamp_slice(const CopyRule& rule, std::uint32_t packet_length) {
-    if (rule.offset >= packet_length) return {rule.offset, 0};
-    return {rule.offset, std::min(rule.size, packet_length - rule.offset)};
-}
-// [/capture:clamp-slice]
-
 std::vector<std::byte> serialize_rules(const RuleTable& table) {
     std::vector<std::byte> out;
     put32(out, kTableMagic);

@@ -19,6 +19,7 @@
 // Paper: §3.2 problem 4, §5. Chapter: chapters/05-packet-acquisition.rst.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -55,8 +56,14 @@ struct RuleError {
 
 /// True when `rule` accepts a packet: its filter returns non-zero, or it has none.
 /// @return the verdict; `executed` grows by the instructions run.
-bool rule_accepts(const CopyRule& rule, std::span<const std::byte> packet,
-                  std::uint32_t wire_length, std::uint64_t& executed);
+/// (Inline, as clamp_slice below: the acquisition part asks once per packet.)
+inline bool rule_accepts(const CopyRule& rule, std::span<const std::byte> packet,
+                         std::uint32_t wire_length, std::uint64_t& executed) {
+    if (rule.filter.empty()) return true;
+    const bpf::RunResult verdict = bpf::run(rule.filter, packet, wire_length);
+    executed += verdict.executed;
+    return verdict.accept != 0;
+}
 
 /// Validate every rule's filter (an empty filter is valid). @return the first problem, if any.
 std::optional<RuleError> validate_rules(const RuleTable& table);
@@ -67,7 +74,12 @@ struct Slice {
     std::uint32_t offset;  ///< Where the copy starts.
     std::uint32_t length;  ///< How many bytes.
 };
-Slice clamp_slice(const CopyRule& rule, std::uint32_t packet_length);
+// [capture:clamp-slice]
+inline Slice clamp_slice(const CopyRule& rule, std::uint32_t packet_length) {
+    if (rule.offset >= packet_length) return {rule.offset, 0};
+    return {rule.offset, std::min(rule.size, packet_length - rule.offset)};
+}
+// [/capture:clamp-slice]
 
 /// The table as the bytes the set-rules system call reads.
 std::vector<std::byte> serialize_rules(const RuleTable& table);

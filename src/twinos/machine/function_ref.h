@@ -12,7 +12,7 @@
 // parameter, never keep it. A lambda written in the call's argument list
 // lives until the call returns, which is exactly long enough.
 //
-// Chapter: chapters/06-monitor-ap.rst (the drain).
+// Chapter: chapters/05-packet-acquisition.rst (the log reader's drain).
 #pragma once
 
 #include <memory>
