@@ -32,17 +32,6 @@ PseudoNic::PseudoNic(twinos::os::Kernel& host, Machine& machine, const DeviceAss
 }
 // [/pseudonic:install]
 
-std::uint32_t PseudoNic::card_in(std::uint16_t offset, IoWidth width) {
-    return machine_.ports().in(
-        host_.id(), Port{static_cast<std::uint16_t>(nic_.ports.base.value() + offset)}, width);
-}
-
-void PseudoNic::card_out(std::uint16_t offset, IoWidth width, std::uint32_t value) {
-    machine_.ports().out(host_.id(),
-                         Port{static_cast<std::uint16_t>(nic_.ports.base.value() + offset)}, width,
-                         value);
-}
-
 void PseudoNic::select_card_window(unsigned window) {
     // Only the pseudo NIC touches the real card, so it can remember the
     // card's window and skip selecting it again.

@@ -120,7 +120,15 @@ public:
 private:
     // PseudoNic — the driver's view (pseudo_nic_trap.cpp)
     void execute(std::uint16_t word);
-    void update_virtual_irq();
+    // [pseudonic:virtual-irq]
+    void update_virtual_irq() {
+        // The driver's card interrupts exactly as the real one would (El3Interrupts).
+        if (virq_.rise()) {
+            ++counters_.virtual_interrupts;
+            machine_.irqs().raise_virtual(guest_, *nic_.irq);
+        }
+    }
+    // [/pseudonic:virtual-irq]
     void refuse(const Refusal& refusal);
     // Shadow the driver's chain from `driver_dpd`; `card_at` is the driver
     // DPD the card reads next (0: idle). Shows each newly copied frame.
@@ -128,13 +136,23 @@ private:
                                                  std::uint32_t card_at);
     // PseudoNic — step (A) (pseudo_nic_rx.cpp)
     void card_interrupt(int irq);
-    // PseudoNic — the real card (pseudo_nic.cpp)
-    // The trapped I/O itself (port_in / port_out time it when asked to).
+    // PseudoNic — the trapped I/O itself (pseudo_nic_trap.cpp; port_in and
+    // port_out time it in host time when the trace asks them to)
     std::uint32_t emulate_in(twinos::machine::Port port, twinos::machine::IoWidth width);
     void emulate_out(twinos::machine::Port port, twinos::machine::IoWidth width,
                      std::uint32_t value);
-    std::uint32_t card_in(std::uint16_t offset, twinos::machine::IoWidth width);
-    void card_out(std::uint16_t offset, twinos::machine::IoWidth width, std::uint32_t value);
+    // PseudoNic — the real card (pseudo_nic.cpp). Reads and writes of its
+    // registers are real port I/O of the preceding OS, through the bus;
+    // inline, as every trap that is forwarded makes one.
+    std::uint32_t card_in(std::uint16_t offset, twinos::machine::IoWidth width) {
+        return machine_.ports().in(host_.id(), card_port(offset), width);
+    }
+    void card_out(std::uint16_t offset, twinos::machine::IoWidth width, std::uint32_t value) {
+        machine_.ports().out(host_.id(), card_port(offset), width, value);
+    }
+    twinos::machine::Port card_port(std::uint16_t offset) const {
+        return twinos::machine::Port{static_cast<std::uint16_t>(nic_.ports.base.value() + offset)};
+    }
     void card_command(std::uint16_t word) {
         card_out(twinos::machine::el3::kCommand, twinos::machine::IoWidth::Word, word);
     }

@@ -11,16 +11,6 @@ namespace pseudonic {
 using namespace twinos::machine;
 using namespace twinos::machine::el3;
 
-// [pseudonic:virtual-irq]
-void PseudoNic::update_virtual_irq() {
-    // The driver's card interrupts exactly as the real one would (El3Interrupts).
-    if (virq_.rise()) {
-        ++counters_.virtual_interrupts;
-        machine_.irqs().raise_virtual(guest_, *nic_.irq);
-    }
-}
-// [/pseudonic:virtual-irq]
-
 void PseudoNic::refuse(const Refusal& r) {
     security_.record({machine_.clock().now(), r.cause, r.what, r.address, r.length});
     host_.trace(TraceFlag::Nic, "pseudonic: refused " + r.what + " " + hex(r.address, 8) + "+" +

@@ -86,22 +86,6 @@ void Cpu::charge_interruptible(OsId os, Ticks cost) {
     backlog_[index_of(os)] += cost;
 }
 
-Ticks Cpu::interruptible_run_by(Ticks t) const {
-    // The running OS's idle time since both the masked work and the
-    // interruptible work already run ended, up to `t`.
-    const Ticks from = later_of(free_at_, idle_used_until_);
-    if (t <= from) return Ticks{0};
-    const Ticks idle = t - from;
-    const Ticks backlog = backlog_[index_of(running_)];
-    return backlog < idle ? backlog : idle;
-}
-
-void Cpu::run_interruptible_until(Ticks t) {
-    const Ticks run = interruptible_run_by(t);
-    backlog_[index_of(running_)] -= run;
-    busy_[index_of(running_)] += run;
-    idle_used_until_ = later_of(idle_used_until_, t);
-}
 // [/twinos:interruptible-work]
 
 void Cpu::refuse_charge(OsId os) const {
