@@ -7,8 +7,11 @@
 namespace monitor {
 
 BackgroundWriter::BackgroundWriter(std::unique_ptr<LogWriter> inner) : inner_(std::move(inner)) {
-    filling_.records.reserve(kBatchRecords);
-    filling_.bytes.reserve(kBatchBytes);
+    // Both batches get their room now, as they circulate between the AP and the thread.
+    for (Batch* batch : {&filling_, &handed_}) {
+        batch->records.reserve(kBatchRecords);
+        batch->bytes.resize(kBatchBytes + (kBatchBytes >> 2));
+    }
     thread_ = std::thread([this] { write_batches(); });
 }
 
@@ -26,9 +29,8 @@ void BackgroundWriter::stop_thread() {
 // [monitor:background-write]
 void BackgroundWriter::write(const capture::RecordHeader& header, std::span<const std::byte> slice,
                              std::uint64_t lost_before) {
-    filling_.records.push_back(Record{header, filling_.bytes.size(), slice.size(), lost_before});
-    filling_.bytes.insert(filling_.bytes.end(), slice.begin(), slice.end());
-    if (filling_.records.size() >= kBatchRecords || filling_.bytes.size() >= kBatchBytes) {
+    filling_.records.push_back(Record{header, filling_.append(slice), slice.size(), lost_before});
+    if (filling_.records.size() >= kBatchRecords || filling_.used >= kBatchBytes) {
         hand_over();
     }
 }

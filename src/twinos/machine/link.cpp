@@ -67,7 +67,11 @@ Ticks Link::replay_time(std::int64_t timestamp_ns, std::size_t bytes) const {
     if (speed_ == kReplaySpeedMax) return last_arrival_ + wire_time(bytes);
     const std::int64_t gap = timestamp_ns - epoch_ns_;
     if (speed_ == 1.0) return start_ + Ticks{gap};
-    return start_ + Ticks{static_cast<std::int64_t>(static_cast<long double>(gap) / speed_)};
+    return start_ + scaled_gap(gap);
+}
+
+Ticks Link::scaled_gap(std::int64_t gap) const {
+    return Ticks{static_cast<std::int64_t>(static_cast<long double>(gap) / speed_)};
 }
 
 void Link::resume() {

@@ -183,6 +183,8 @@ private:
     void schedule_pending();
     void arrive_pending();
     Ticks replay_time(std::int64_t timestamp_ns, std::size_t bytes) const;
+    // A recorded gap at a replay speed other than 1 (`--speed`).
+    [[gnu::noinline]] Ticks scaled_gap(std::int64_t gap) const;
     void deliver(std::span<const std::byte> bytes, std::uint32_t original_length,
                  std::int64_t wire_time_ns);
 

@@ -54,13 +54,6 @@ void Nic3c905::discard_fifo() {
     while (!rx_fifo_.empty()) discard_fifo_front();
 }
 
-void Nic3c905::update_irq() {
-    if (irq_.rise()) {
-        ++counters_.irqs_raised;
-        raise_irq();
-    }
-}
-
 std::uint32_t Nic3c905::port_in(Port port, IoWidth width) {
     const unsigned offset = port.value() - assignment().ports.base.value();
     const unsigned bytes = static_cast<unsigned>(width);
@@ -237,21 +230,6 @@ void Nic3c905::execute(std::uint16_t word) {
     update_irq();
 }
 // [/twinos:nic-command]
-
-bool Nic3c905::accepts(std::span<const std::byte> frame) const {
-    if (rx_filter_ & RxProm) return true;
-    if (frame.size() < 6) return false;
-    const auto d0 = std::to_integer<std::uint8_t>(frame[0]);
-    bool broadcast = true;
-    for (int i = 0; i < 6; ++i) broadcast &= std::to_integer<std::uint8_t>(frame[i]) == 0xff;
-    if (broadcast) return (rx_filter_ & RxBroadcast) != 0;
-    if (d0 & 1) return (rx_filter_ & RxMulticast) != 0;  // group bit: multicast
-    if (!(rx_filter_ & RxStation)) return false;
-    for (int i = 0; i < 6; ++i) {
-        if (std::to_integer<std::uint8_t>(frame[i]) != station_[i]) return false;
-    }
-    return true;
-}
 
 void Nic3c905::host_error(const std::string& what) {
     ++counters_.host_errors;

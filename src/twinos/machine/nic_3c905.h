@@ -106,7 +106,14 @@ private:
     void reset();
     std::uint8_t read_window_byte(unsigned offset);
     void write_window_byte(unsigned offset, std::uint8_t value);
-    void update_irq();
+    // Raise the line on a rising edge of the interrupt condition. Inline:
+    // every command and every upload ends with it.
+    void update_irq() {
+        if (irq_.rise()) {
+            ++counters_.irqs_raised;
+            raise_irq();
+        }
+    }
     void pop_fifo_front();
     void discard_fifo_front();
     void discard_fifo();

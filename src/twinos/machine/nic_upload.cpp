@@ -9,6 +9,22 @@ namespace twinos::machine {
 
 using namespace el3;
 
+// The station-address filter (SetRxFilter), asked for every arrival.
+bool Nic3c905::accepts(std::span<const std::byte> frame) const {
+    if (rx_filter_ & RxProm) return true;
+    if (frame.size() < 6) return false;
+    const auto d0 = std::to_integer<std::uint8_t>(frame[0]);
+    bool broadcast = true;
+    for (int i = 0; i < 6; ++i) broadcast &= std::to_integer<std::uint8_t>(frame[i]) == 0xff;
+    if (broadcast) return (rx_filter_ & RxBroadcast) != 0;
+    if (d0 & 1) return (rx_filter_ & RxMulticast) != 0;  // group bit: multicast
+    if (!(rx_filter_ & RxStation)) return false;
+    for (int i = 0; i < 6; ++i) {
+        if (std::to_integer<std::uint8_t>(frame[i]) != station_[i]) return false;
+    }
+    return true;
+}
+
 // [twinos:nic-receive]
 void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
                                  std::uint32_t original_length) {
