@@ -138,26 +138,28 @@ void PseudoNic::emulate_out(Port port, IoWidth width, std::uint32_t value) {
 // [pseudonic:trap-command]
 void PseudoNic::execute(std::uint16_t word) {
     const std::uint16_t param = parameter_of(word);
-    switch (command_of(word)) {
-        case SelectWindow: window_ = param & 7; return;  // selected on the card when needed
-        case AckIntr:
+    switch (command_number(word)) {
+        case command_number(SelectWindow):
+            window_ = param & 7;
+            return;  // selected on the card when needed
+        case command_number(AckIntr):
             virq_.acknowledge(param);
             update_virtual_irq();
             return;
-        case SetIntrEnb:
+        case command_number(SetIntrEnb):
             virq_.intr_enable = param;
             update_virtual_irq();
             return;
-        case SetStatusEnb:
+        case command_number(SetStatusEnb):
             virq_.status_enable = param;
             update_virtual_irq();
             return;
-        case FakeIntr:
+        case command_number(FakeIntr):
             virq_.pending |= IntReq;
             update_virtual_irq();
             return;
-        case SetRxFilter: vrx_filter_ = param; break;  // and forward
-        case TotalReset:
+        case command_number(SetRxFilter): vrx_filter_ = param; break;  // and forward
+        case command_number(TotalReset):
             // The card's masks are the pseudo NIC's: reset the driver's view
             // and the card's engines, not the whole card.
             window_ = 0;
@@ -167,7 +169,7 @@ void PseudoNic::execute(std::uint16_t word) {
             upload_->build(0);
             program_card();
             return;
-        case UpStall & 0xf800:
+        case command_number(UpStall):
             if (word == UpUnstall) {
                 // The driver gave UPDs back: re-arm their shadows (re-reading
                 // their buffers), then let the card look again.
@@ -187,7 +189,7 @@ void PseudoNic::execute(std::uint16_t word) {
                 }
             }
             break;  // and forward the stall or unstall itself
-        case RxReset:
+        case command_number(RxReset):
             vup_list_ptr_ = 0;
             upload_->build(0);
             break;

@@ -176,18 +176,18 @@ void Nic3c905::write_window_byte(unsigned offset, std::uint8_t value) {
 void Nic3c905::execute(std::uint16_t word) {
     const std::uint16_t param = parameter_of(word);
     trace_if(TraceFlag::Nic, [word] { return "command " + hex(word, 4); });
-    switch (command_of(word)) {
-        case TotalReset: reset(); break;
-        case SelectWindow: window_ = param & 7; break;
-        case RxDisable: rx_enabled_ = false; break;
-        case RxEnable: rx_enabled_ = true; break;
-        case RxReset:
+    switch (command_number(word)) {
+        case command_number(TotalReset): reset(); break;
+        case command_number(SelectWindow): window_ = param & 7; break;
+        case command_number(RxDisable): rx_enabled_ = false; break;
+        case command_number(RxEnable): rx_enabled_ = true; break;
+        case command_number(RxReset):
             rx_enabled_ = false;
             up_list_ptr_ = 0;
             up_stalled_ = up_end_of_channel_ = false;
             discard_fifo();
             break;
-        case UpStall & 0xf800:  // UpStall, UpUnstall, DownStall, DownUnstall share a code
+        case command_number(UpStall):  // UpStall, UpUnstall, DownStall, DownUnstall share it
             switch (word) {
                 case UpStall: up_stalled_ = true; break;
                 case UpUnstall:
@@ -205,26 +205,27 @@ void Nic3c905::execute(std::uint16_t word) {
                 default: ++counters_.unknown_commands; break;
             }
             break;
-        case RxDiscard:
+        case command_number(RxDiscard):
             if (!rx_fifo_.empty()) discard_fifo_front();
             break;
-        case TxEnable: tx_enabled_ = true; break;
-        case TxDisable: tx_enabled_ = false; break;
-        case TxReset:
+        case command_number(TxEnable): tx_enabled_ = true; break;
+        case command_number(TxDisable): tx_enabled_ = false; break;
+        case command_number(TxReset):
             tx_enabled_ = false;
             dn_list_ptr_ = 0;
             dn_stalled_ = false;
             break;
-        case FakeIntr: irq_.pending |= IntReq; break;
-        case AckIntr: irq_.acknowledge(param); break;
-        case SetIntrEnb: irq_.intr_enable = param; break;
-        case SetStatusEnb: irq_.status_enable = param; break;
-        case SetRxFilter: rx_filter_ = param & 0x1f; break;
-        case SetRxThreshold:
-        case SetTxThreshold:
-        case SetTxStart: break;  // thresholds tune FIFO timing, which is not modelled
-        case StatsEnable: stats_enabled_ = true; break;
-        case StatsDisable: stats_enabled_ = false; break;
+        case command_number(FakeIntr): irq_.pending |= IntReq; break;
+        case command_number(AckIntr): irq_.acknowledge(param); break;
+        case command_number(SetIntrEnb): irq_.intr_enable = param; break;
+        case command_number(SetStatusEnb): irq_.status_enable = param; break;
+        case command_number(SetRxFilter): rx_filter_ = param & 0x1f; break;
+        case command_number(SetRxThreshold):
+        case command_number(SetTxThreshold):
+        case command_number(SetTxStart):
+            break;  // thresholds tune FIFO timing, which is not modelled
+        case command_number(StatsEnable): stats_enabled_ = true; break;
+        case command_number(StatsDisable): stats_enabled_ = false; break;
         default: ++counters_.unknown_commands; break;
     }
     update_irq();
