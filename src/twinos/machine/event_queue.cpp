@@ -18,21 +18,24 @@ void EventQueue::push_beyond_soon(const Event& event) {
     // The first tier is full. The new event (the newest: among equal times
     // it fires last) goes to the second tier unless it is due before the
     // first tier's latest event...
-    if (event.at >= soon_.front().at) {
+    if (event.at >= soon_[0].at) {
         push_later(event);
         return;
     }
     // ...in which case that one moves down (it is due before everything in
     // the second tier) and the new one walks into the first tier as usual.
-    push_later(soon_.front());
-    soon_.erase(soon_.begin());
+    push_later(soon_[0]);
+    std::copy(soon_.begin() + 1, soon_.begin() + soon_size_, soon_.begin());
+    --soon_size_;
     push(event);
 }
 
 void EventQueue::refill_soon() {
     // The second tier's earliest event is due after all of the first's: it
     // becomes the first tier's latest.
-    soon_.insert(soon_.begin(), pop_later());
+    std::copy_backward(soon_.begin(), soon_.begin() + soon_size_, soon_.begin() + soon_size_ + 1);
+    soon_[0] = pop_later();
+    ++soon_size_;
 }
 
 // The second tier is a heap with the earliest event on top; the standard
@@ -73,12 +76,12 @@ void EventQueue::run_action(std::uint64_t slot) {
 }
 
 Ticks EventQueue::horizon() const {
-    if (soon_.empty() || soon_.back().at > limit_) return limit_;
-    return soon_.back().at;
+    if (soon_size_ == 0 || soon_[soon_size_ - 1].at > limit_) return limit_;
+    return soon_[soon_size_ - 1].at;
 }
 
 void EventQueue::advance_to(Ticks t) {
-    if (!soon_.empty() && soon_.back().at < t) {
+    if (soon_size_ != 0 && soon_[soon_size_ - 1].at < t) {
         throw std::logic_error("EventQueue: advance_to would skip a pending event");
     }
     if (t > now_) now_ = t;

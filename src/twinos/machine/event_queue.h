@@ -24,6 +24,7 @@
 // Chapter: chapters/02-twinos.rst.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <string_view>
@@ -123,10 +124,10 @@ public:
 
     /// When the next waiting event is due; `Ticks::max()` when none waits.
     /// (The live wire sleeps until then, chapter 3.)
-    Ticks next_due() const { return soon_.empty() ? Ticks::max() : soon_.back().at; }
+    Ticks next_due() const { return soon_size_ == 0 ? Ticks::max() : soon_[soon_size_ - 1].at; }
 
     /// The number of events waiting.
-    std::size_t pending() const { return soon_.size() + later_.size(); }
+    std::size_t pending() const { return soon_size_ + later_.size(); }
 
     /// The number of events fired since the machine was built.
     std::uint64_t fired() const { return fired_; }
@@ -171,7 +172,9 @@ private:
     // waiting in slot `word`.
     void run_action(std::uint64_t slot);
 
-    std::vector<Event> soon_;   // at most kSoonEvents, latest first
+    // The first tier in place: no capacity to check, nothing to allocate.
+    std::array<Event, kSoonEvents> soon_{};  // [0, soon_size_) waiting, latest first
+    std::size_t soon_size_ = 0;
     std::vector<Event> later_;  // a heap, all due after soon_'s
     std::uint64_t next_sequence_ = 0;
     std::vector<Action> actions_;  // actions waiting, by slot
@@ -187,12 +190,11 @@ private:
 // [twinos:event-heap]
 inline void EventQueue::push(Event event) {
     // More than a handful waiting: the two tiers decide (out of line).
-    if (soon_.size() == kSoonEvents) [[unlikely]] {
+    if (soon_size_ == kSoonEvents) [[unlikely]] {
         push_beyond_soon(event);
         return;
     }
-    std::size_t place = soon_.size();
-    soon_.emplace_back();
+    std::size_t place = soon_size_++;
     Event* const events = soon_.data();
     // Walk from the back: past every event due before it, and in front of
     // (so after, in firing order) every event waiting for the same time --
@@ -205,8 +207,7 @@ inline void EventQueue::push(Event event) {
 }
 
 inline EventQueue::Event EventQueue::pop() {
-    const Event next = soon_.back();
-    soon_.pop_back();
+    const Event next = soon_[--soon_size_];
     if (!later_.empty()) [[unlikely]] {
         refill_soon();
     }
@@ -229,7 +230,7 @@ inline void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name,
 // [twinos:event-fire]
 inline bool EventQueue::fire_next_until(Ticks limit) {
     limit_ = limit;
-    if (soon_.empty() || soon_.back().at > limit) return false;
+    if (soon_size_ == 0 || soon_[soon_size_ - 1].at > limit) return false;
     const Event event = pop();
     now_ = event.at;
     ++fired_;
