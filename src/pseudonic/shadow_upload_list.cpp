@@ -7,6 +7,7 @@
 #include "pseudonic/shadow_upload_list.h"
 
 #include "twinos/machine/el3_registers.h"
+#include "twinos/machine/little_endian.h"
 
 namespace pseudonic {
 
@@ -58,8 +59,12 @@ std::span<UploadedFrame> ShadowUploadList::publish_completed() {
     std::size_t count = 0;
     while (!entries_.empty()) {
         Entry& e = entries_[publish_cursor_];
-        const PhysAddr shadow = shadow_address(publish_cursor_);
-        const std::uint32_t status = memory_.read32(shadow + kUpdStatus);
+        // The shadow is the pseudo NIC's own memory: one bounds check for
+        // all of it, then its words are read where they lie.
+        const std::byte* const shadow =
+            memory_.span(shadow_address(publish_cursor_), kShadowStride).data();
+        auto word = [shadow](std::uint32_t offset) { return load_le32(shadow + offset); };
+        const std::uint32_t status = word(kUpdStatus);
         if (e.state != State::Armed || !(status & kUpdComplete)) break;
         // The frame is already in the driver's buffer (the card put it
         // there); the driver learns of it from its own UPD's status.
@@ -73,12 +78,11 @@ std::span<UploadedFrame> ShadowUploadList::publish_completed() {
         frame.status = status;
         // The card's receive stamp, in the shadow's extension (el3_registers.h).
         frame.wire_time_ns = static_cast<std::int64_t>(
-            (std::uint64_t{memory_.read32(shadow + kUpdStampTimeHigh)} << 32) |
-            memory_.read32(shadow + kUpdStampTimeLow));
-        frame.original_length = memory_.read32(shadow + kUpdStampLength);
+            (std::uint64_t{word(kUpdStampTimeHigh)} << 32) | word(kUpdStampTimeLow));
+        frame.original_length = word(kUpdStampLength);
         for (int i = 0; i < kMaxFragments; ++i) {
-            const std::uint32_t length = memory_.read32(shadow + kUpdFragLength + i * 8);
-            frame.fragments.emplace_back(memory_.read32(shadow + kUpdFragAddr + i * 8),
+            const std::uint32_t length = word(kUpdFragLength + i * kFragmentPairBytes);
+            frame.fragments.emplace_back(word(kUpdFragAddr + i * kFragmentPairBytes),
                                          length & kFragLengthMask);
             if (length & kLastFrag) break;
         }
