@@ -97,16 +97,19 @@ std::optional<Refusal> ShadowUploadList::rearm_given_back() {
     while (!entries_.empty()) {
         Entry& e = entries_[rearm_cursor_];
         if (e.state != State::Published) break;
+        // The driver's UPD lies in its partition (build checked all 16
+        // bytes): one bounds check, then its words where they lie.
+        const std::byte* const upd = memory_.span(PhysAddr{e.driver_upd}, kUpdBytes).data();
         // Given back means the driver cleared its UPD's status.
-        if (memory_.read32(PhysAddr{e.driver_upd + kUpdStatus}) != 0) break;
+        if (load_le32(upd + kUpdStatus) != 0) break;
         // The driver may have put a new buffer in the UPD: re-read and
         // re-check it. A refused UPD stays disarmed, so the card stalls
         // there instead of writing somewhere it must not.
         const PhysAddr shadow = shadow_address(rearm_cursor_);
         // The common case: the driver copied a small frame out and kept its
         // buffer, so the UPD still names the fragment checked last time.
-        const std::uint32_t address = memory_.read32(PhysAddr{e.driver_upd + kUpdFragAddr});
-        const std::uint32_t length = memory_.read32(PhysAddr{e.driver_upd + kUpdFragLength});
+        const std::uint32_t address = load_le32(upd + kUpdFragAddr);
+        const std::uint32_t length = load_le32(upd + kUpdFragLength);
         if (!names_fragment_checked_before(e, address, length)) {
             if (auto refused = copy_fragments(e.driver_upd, shadow)) return refused;
             const bool single = (length & kLastFrag) != 0;
