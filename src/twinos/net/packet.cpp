@@ -152,6 +152,14 @@ void build_udp_frame(std::vector<std::byte>& out, const UdpEndpoint& source,
 }
 // [/twinos:build-udp-frame]
 
+namespace {
+MacAddress mac_at(const std::byte* p) {
+    MacAddress mac;
+    std::memcpy(mac.data(), p, mac.size());
+    return mac;
+}
+}  // namespace
+
 std::optional<UdpDatagram> parse_udp_frame(std::span<const std::byte> frame) {
     if (frame.size() < kUdpFrameOverhead) return std::nullopt;
     const std::byte* eth = frame.data();
@@ -172,20 +180,16 @@ std::optional<UdpDatagram> parse_udp_frame(std::span<const std::byte> frame) {
     if (udp_length < kUdpHeaderBytes || udp_length != ip_length - kIpv4HeaderBytes) {
         return std::nullopt;
     }
-    UdpDatagram d;
-    d.source.ip = get32(ip + 12);
-    d.destination.ip = get32(ip + 16);
+    const std::uint32_t source_ip = get32(ip + 12);
+    const std::uint32_t destination_ip = get32(ip + 16);
     if (get16(udp + 6) != 0 &&
-        internet_checksum({udp, udp_length}, pseudo_header_sum(d.source.ip, d.destination.ip,
+        internet_checksum({udp, udp_length}, pseudo_header_sum(source_ip, destination_ip,
                                                                kIpProtocolUdp, udp_length)) != 0) {
         return std::nullopt;
     }
-    std::memcpy(d.destination.mac.data(), eth, 6);
-    std::memcpy(d.source.mac.data(), eth + 6, 6);
-    d.source.port = get16(udp);
-    d.destination.port = get16(udp + 2);
-    d.payload = {udp + kUdpHeaderBytes, udp_length - kUdpHeaderBytes};
-    return d;
+    return UdpDatagram{{mac_at(eth + 6), source_ip, get16(udp)},
+                       {mac_at(eth), destination_ip, get16(udp + 2)},
+                       {udp + kUdpHeaderBytes, udp_length - kUdpHeaderBytes}};
 }
 
 std::string to_string(const MacAddress& mac) {
