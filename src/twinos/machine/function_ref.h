@@ -21,9 +21,12 @@
 
 namespace twinos::machine {
 
+/// A reference to a callable of type `Signature` (see the file comment).
 template <class Signature>
 class FunctionRef;
 
+/// A reference to a callable taking `Args...` and returning `Result`:
+/// the callable's address and a function that calls it.
 template <class Result, class... Args>
 class FunctionRef<Result(Args...)> {
 public:
