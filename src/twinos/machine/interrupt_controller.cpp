@@ -123,6 +123,10 @@ void InterruptController::deliver(Line& line) {
                         EventHandler::to<&InterruptController::deliver_line>(*this, line.code));
         return;
     }
+    deliver_now(line);
+}
+
+void InterruptController::deliver_now(Line& line) {
     const std::string& name = line.name;
     line.pending = false;
     --pending_lines_[index_of(line.owner)];

@@ -118,6 +118,8 @@ private:
     void deliver_line(std::uint64_t code) { deliver(line_at(code)); }
     Line& line_at(std::uint64_t code);
     void deliver(Line& line);
+    // The delivery itself, once the CPU is free (deliver waits for that).
+    void deliver_now(Line& line);
 
     EventQueue& clock_;
     Cpu& cpu_;
