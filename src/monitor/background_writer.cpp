@@ -10,7 +10,7 @@ BackgroundWriter::BackgroundWriter(std::unique_ptr<LogWriter> inner) : inner_(st
     // Both batches get their room now, as they circulate between the AP and the thread.
     for (Batch* batch : {&filling_, &handed_}) {
         batch->records.reserve(kBatchRecords);
-        batch->bytes.resize(kBatchBytes + (kBatchBytes >> 2));
+        batch->bytes.resize(kBatchRoom);
     }
     thread_ = std::thread([this] { write_batches(); });
 }

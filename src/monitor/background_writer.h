@@ -39,6 +39,9 @@ public:
     static constexpr std::size_t kBatchRecords = 4096;
     /// Slice bytes per batch.
     static constexpr std::size_t kBatchBytes = 1u << 20;
+    /// Room a batch's slice buffer gets up front: a batch ends once past
+    /// kBatchBytes, so the last slice rarely needs more.
+    static constexpr std::size_t kBatchRoom = kBatchBytes + (kBatchBytes >> 2);
 
     /// Take over `inner` and start the writer thread.
     explicit BackgroundWriter(std::unique_ptr<LogWriter> inner);
@@ -73,7 +76,7 @@ private:
         std::size_t append(std::span<const std::byte> slice) {
             const std::size_t at = used;
             if (at + slice.size() > bytes.size()) [[unlikely]] {
-                bytes.resize(std::max(at + slice.size(), kBatchBytes + (kBatchBytes >> 2)));
+                bytes.resize(std::max(at + slice.size(), kBatchRoom));
             }
             if (!slice.empty()) std::memcpy(bytes.data() + at, slice.data(), slice.size());
             used += slice.size();

@@ -96,8 +96,6 @@ inline constexpr std::uint16_t SetTxThreshold = 18 << 11;
 inline constexpr std::uint16_t SetTxStart = 19 << 11;
 inline constexpr std::uint16_t StatsEnable = 21 << 11;
 inline constexpr std::uint16_t StatsDisable = 22 << 11;
-/// The command part of a command word.
-constexpr std::uint16_t command_of(std::uint16_t word) { return word & 0xf800; }
 /// The command's number, 0 to 31: what a switch over commands switches on
 /// (`case command_number(AckIntr):`), so that it compiles to one indexed
 /// jump rather than a tree of compares over values 2048 apart.
