@@ -238,5 +238,48 @@ TEST(UploadEngine, BufferOutsideMemoryIsAHostError) {
     EXPECT_EQ(b.nic().counters().rx_uploaded, 0u);
 }
 
+// The engine reads a UPD through one bounds check when all of it lies in
+// memory (descriptor_words.h). A UPD that does not -- here, the last 16
+// bytes of memory, with the receive stamp switched on, so the stamp words
+// lie past the end -- must still fault at exactly the word that is outside:
+// the frame and the status are written (they are inside), the stamp is a
+// master abort.
+TEST(UploadEngine, AUpdAtTheEndOfMemoryFaultsAtItsFirstWordOutside) {
+    NicBench b;
+    const PhysAddr last{b.machine().config().memory_bytes - kUpdBytes};
+    b.memory().write32(last + kUpdNext, 0);
+    b.memory().write32(last + kUpdStatus, 0);
+    b.memory().write32(last + kUpdFragAddr, static_cast<std::uint32_t>(kBuffers.value()));
+    b.memory().write32(last + kUpdFragLength, 1536 | kLastFrag);
+    b.out32(kPktStatus, kDmaReceiveStamps);
+    b.start_receiver(last);
+    b.arrive(test_frame(80, 3));
+    EXPECT_EQ(bytes_at(b.memory(), kBuffers, 80), test_frame(80, 3));
+    EXPECT_EQ(b.memory().read32(last + kUpdStatus), 80u | kUpdComplete);
+    EXPECT_EQ(b.nic().counters().host_errors, 1u);
+    EXPECT_TRUE(b.in16(kStatus) & HostError);
+    EXPECT_TRUE(b.in32(kPktStatus) & kDmaMasterAbort);
+}
+
+// The same with the fragment list: the UPD's first 16 bytes are the last
+// of memory, and its first fragment does not say lastFrag, so the engine
+// goes on to a second pair that is past the end -- after filling the first.
+TEST(UploadEngine, AFragmentListRunningOffTheEndOfMemoryFaultsAtTheSecondPair) {
+    NicBench b;
+    const PhysAddr last{b.machine().config().memory_bytes - kUpdBytes};
+    b.memory().write32(last + kUpdNext, 0);
+    b.memory().write32(last + kUpdStatus, 0);
+    b.memory().write32(last + kUpdFragAddr, static_cast<std::uint32_t>(kBuffers.value()));
+    b.memory().write32(last + kUpdFragLength, 40);  // no lastFrag
+    b.start_receiver(last);
+    b.arrive(test_frame(100, 4));
+    const auto frame = test_frame(100, 4);
+    EXPECT_EQ(bytes_at(b.memory(), kBuffers, 40),
+              std::vector<std::byte>(frame.begin(), frame.begin() + 40));
+    EXPECT_EQ(b.memory().read32(last + kUpdStatus), 0u);  // never completed
+    EXPECT_EQ(b.nic().counters().host_errors, 1u);
+    EXPECT_EQ(b.nic().counters().rx_uploaded, 0u);
+}
+
 }  // namespace
 }  // namespace twinos::test

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Nic3c905: the upload (receive) engine -- UPDs, DMA, stalls and overruns.
 // Part of the simulated machine; OS code and labs never edit this.
+#include "twinos/machine/descriptor_words.h"
 #include "twinos/machine/el3_registers.h"
 #include "twinos/machine/nic_3c905.h"
 #include "twinos/machine/physical_memory.h"
@@ -77,8 +78,12 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& n
     if (up_list_ptr_ == 0) return false;  // no list: wait for UpListPtr
     PhysicalMemory& mem = memory();
     const PhysAddr upd{up_list_ptr_};
+    const bool stamps = (dma_ctrl_ & kDmaReceiveStamps) != 0;
+    // The UPD's words, bounds-checked once when all of it lies in memory
+    // (descriptor_words.h); a word outside memory still faults where it is.
+    DescriptorWords words(mem, upd, stamps ? kUpdStampOffset + kUpdStampBytes : kUpdBytes);
     try {
-        const std::uint32_t status = mem.read32(upd + kUpdStatus);
+        const std::uint32_t status = words.read32(kUpdStatus);
         if (status & kUpdComplete) {
             // "End of channel": the next UPD still holds a frame the host has
             // not taken. Stall until the driver gives it back (UpUnstall).
@@ -89,16 +94,16 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& n
         }
         // Scatter the frame over the UPD's fragments, each at most its length.
         std::size_t done = 0;
-        PhysAddr pair = upd + kUpdFragAddr;
+        std::uint32_t pair = kUpdFragAddr;
         for (int i = 0; i < kMaxFragments && done < frame.size(); ++i) {
-            const std::uint32_t addr = mem.read32(pair);
-            const std::uint32_t length_word = mem.read32(pair + 4);
+            const std::uint32_t addr = words.read32(pair);
+            const std::uint32_t length_word = words.read32(pair + 4);
             const std::size_t room = length_word & kFragLengthMask;
             const std::size_t chunk = std::min(room, frame.size() - done);
             mem.write(PhysAddr{addr}, frame.subspan(done, chunk));
             done += chunk;
             if (length_word & kLastFrag) break;
-            pair = pair + kFragmentPairBytes;
+            pair += kFragmentPairBytes;
         }
         std::uint32_t new_status = static_cast<std::uint32_t>(frame.size()) & kUpdLengthMask;
         if (done < frame.size()) {
@@ -113,20 +118,20 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& n
             stat_rx_bytes_ = static_cast<std::uint16_t>(stat_rx_bytes_ + frame.size());
         }
         new_status |= kUpdComplete;
-        mem.write32(upd + kUpdStatus, new_status);
+        words.write32(kUpdStatus, new_status);
         up_pkt_status_ = new_status;
-        if (dma_ctrl_ & kDmaReceiveStamps) {
+        if (stamps) {
             // The model extension: the stamp travels in the UPD itself.
             const auto time = static_cast<std::uint64_t>(note.wire_time_ns);
-            mem.write32(upd + kUpdStampTimeLow, static_cast<std::uint32_t>(time));
-            mem.write32(upd + kUpdStampTimeHigh, static_cast<std::uint32_t>(time >> 32));
-            mem.write32(upd + kUpdStampLength, note.original_length);
+            words.write32(kUpdStampTimeLow, static_cast<std::uint32_t>(time));
+            words.write32(kUpdStampTimeHigh, static_cast<std::uint32_t>(time >> 32));
+            words.write32(kUpdStampLength, note.original_length);
         }
         trace_if(TraceFlag::Nic, [&] {
             return "upload " + std::to_string(frame.size()) + " bytes into UPD " +
                    hex(upd.value(), 8) + " status " + hex(new_status, 8);
         });
-        up_list_ptr_ = mem.read32(upd + kUpdNext);
+        up_list_ptr_ = words.read32(kUpdNext);
     } catch (const BusError& e) {
         up_stalled_ = true;  // a master abort stops the engine until reset
         host_error(e.what());
