@@ -123,14 +123,25 @@ private:
     std::uint16_t read_eeprom(int word);
     std::uint16_t rx_filter_bits() const;
     // UPD words, inline: the receive path reads and writes them per frame.
+    // Through the rings' CPU address (`ring_words_`, taken once at open, as
+    // Linux's dma_alloc_coherent hands the driver a pointer), checked
+    // against the UPD ring's end: an entry or field outside it is refused as
+    // loudly as dma_view refuses it, never a write somewhere else.
     std::uint32_t upd_load(int entry, std::uint32_t field) {
-        return machine::load_le32(
-            kernel_.dma_view(rings_, entry * machine::el3::kUpdBytes + field, 4).data());
+        return machine::load_le32(upd_word(entry, field));
     }
     void upd_store(int entry, std::uint32_t field, std::uint32_t value) {
-        machine::store_le32(
-            kernel_.dma_view(rings_, entry * machine::el3::kUpdBytes + field, 4).data(), value);
+        machine::store_le32(upd_word(entry, field), value);
     }
+    std::byte* upd_word(int entry, std::uint32_t field) {
+        const std::uint64_t at = static_cast<std::uint64_t>(static_cast<std::uint32_t>(entry)) *
+                                     machine::el3::kUpdBytes +
+                                 field;
+        if (at + 4 > kRxRingSize * machine::el3::kUpdBytes || ring_words_ == nullptr) [[unlikely]]
+            refuse_upd(entry, field);
+        return ring_words_ + at;
+    }
+    [[noreturn]] static void refuse_upd(int entry, std::uint32_t field);
     std::uint32_t dpd_load(int entry, std::uint32_t field);
     void dpd_store(int entry, std::uint32_t field, std::uint32_t value);
     DmaBuffer take_rx_buffer();
@@ -147,6 +158,7 @@ private:
     bool open_ = false;
     bool promiscuous_ = false;
     DmaBuffer rings_;                    // 32 UPDs, then 16 DPDs
+    std::byte* ring_words_ = nullptr;    // rings_' first byte, as the CPU reaches it
     std::vector<DmaBuffer> rx_buffers_;  // the buffer each UPD points at
     std::vector<DmaBuffer> rx_spares_;   // fresh buffers for large packets
     std::vector<DmaBuffer> tx_buffers_;  // one per DPD (the skb's data)

@@ -2,6 +2,7 @@
 // Driver3c905x: probe, open (build the rings, program the card), close, stats.
 // OS code, written against the card's register interface only.
 #include <stdexcept>
+#include <string>
 
 #include "twinos/machine/el3_registers.h"
 #include "twinos/machine/little_endian.h"
@@ -56,6 +57,12 @@ Driver3c905x::Driver3c905x(Kernel& kernel, const DeviceAssignment& device, Drive
     // [/twinos:driver-probe]
 }
 
+void Driver3c905x::refuse_upd(int entry, std::uint32_t field) {
+    throw std::out_of_range("driver: UPD " + std::to_string(entry) + " word at " +
+                            std::to_string(field) + " is outside the ring of " +
+                            std::to_string(kRxRingSize) + " UPDs");
+}
+
 PhysAddr Driver3c905x::upd_address(int entry) const { return rings_.pa + entry * kUpdBytes; }
 PhysAddr Driver3c905x::dpd_address(int entry) const {
     return rings_.pa + kRxRingSize * kUpdBytes + entry * kDpdBytes;
@@ -100,6 +107,7 @@ void Driver3c905x::open() {
     if (open_) return;
     // Build the rings: 32 UPDs then 16 DPDs in one DMA allocation, as Linux does.
     rings_ = kernel_.dma_alloc(kRxRingSize * kUpdBytes + kTxRingSize * kDpdBytes);
+    ring_words_ = kernel_.dma_view(rings_, 0, rings_.bytes).data();
     rx_buffers_.clear();
     for (int i = 0; i < kRxRingSize; ++i) {
         rx_buffers_.push_back(take_rx_buffer());
