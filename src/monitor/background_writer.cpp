@@ -40,9 +40,12 @@ void BackgroundWriter::hand_over() {
     changed_.wait(lock, [&] { return !busy_; });  // the thread took the last one
     if (error_) std::rethrow_exception(error_);
     std::swap(filling_, handed_);  // buffers circulate: no allocation per batch
-    filling_.clear();
     busy_ = true;
+    // Wake the writer after letting go of the lock, so that it does not
+    // wake only to wait for it (chapter 7: every wake-up is a system call).
+    lock.unlock();
     changed_.notify_all();
+    filling_.clear();  // the machine's own batch: no lock needed
 }
 
 void BackgroundWriter::write_batches() {
@@ -65,8 +68,11 @@ void BackgroundWriter::write_batches() {
         lock.lock();
         if (failed) error_ = failed;
         busy_ = false;
+        const bool failed_for_good = error_ != nullptr;
+        lock.unlock();  // (wake the machine without the lock, as in hand_over)
         changed_.notify_all();
-        if (error_) return;  // nothing more goes to a file that failed
+        if (failed_for_good) return;  // nothing more goes to a file that failed
+        lock.lock();
     }
 }
 

@@ -58,8 +58,13 @@ void ReadAheadSource::read_batches() {
         if (stop_) return;
         std::swap(local, filled_);  // buffers circulate; none are freed
         filled_ready_ = true;
+        const bool last = filled_.last;
+        // Wake the machine after letting go of the lock, so that it does
+        // not wake only to wait for the lock (chapter 7: each wake-up is a
+        // system call, and a frame's whole simulation costs less).
+        lock.unlock();
         changed_.notify_all();
-        if (filled_.last) return;
+        if (last) return;
     }
 }
 
@@ -75,6 +80,7 @@ bool ReadAheadSource::next(std::int64_t& timestamp_ns, machine::WireFrame& frame
         std::swap(reading_, filled_);
         filled_ready_ = false;
         at_ = 0;
+        lock.unlock();  // (as in read_batches: wake the reader without the lock)
         changed_.notify_all();
         if (reading_.count == 0) return false;
     }

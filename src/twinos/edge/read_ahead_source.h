@@ -36,7 +36,7 @@ class ReadAheadSource : public machine::FrameSource {
 public:
     /// Start reading `inner` in batches of up to `batch_frames` frames (and
     /// at most about `kBatchBytes` of them).
-    explicit ReadAheadSource(machine::FrameSource& inner, std::size_t batch_frames = 256);
+    explicit ReadAheadSource(machine::FrameSource& inner, std::size_t batch_frames = 4096);
     /// A batch ends once its frames hold this many bytes: three batches of
     /// jumbo frames stay a few megabytes.
     static constexpr std::size_t kBatchBytes = 2u << 20;
