@@ -60,15 +60,7 @@ std::uint64_t LogReader::drain(Sink sink) {
                 area_.read(at, gathered);
                 bytes = gathered;
             }
-            const RawRecordHeader raw = decode_header(bytes.data());
-            RecordHeader h;
-            h.sequence = raw.sequence;
-            h.timestamp_ns = raw.timestamp_ns;
-            h.original_length = raw.original_length;
-            h.captured_length = raw.captured_length;
-            h.slice_offset = raw.slice_offset;
-            h.direction = static_cast<Direction>(raw.direction);
-            h.rule_id = raw.rule_id;
+            const RecordHeader h = decode_header(bytes.data());
             if (record_bytes(h.captured_length) != length)
                 throw corrupt(read, at,
                               "has length " + std::to_string(length) + " but its captured length " +

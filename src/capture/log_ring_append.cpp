@@ -35,12 +35,18 @@ bool LogRing::append(const RecordHeader& h, std::span<const std::byte> slice) {
     // The header, the slice, and zeros up to the alignment.
     const std::uint64_t at = write_offset_;
     const std::uint64_t sequence = field(control::kNextSequence);
-    const auto header = encode_header(h, static_cast<std::uint32_t>(length), sequence,
-                                      static_cast<std::uint32_t>(slice.size()));
+    const auto record_length = static_cast<std::uint32_t>(length);
+    const auto captured = static_cast<std::uint32_t>(slice.size());
     // The record's last 8-byte word holds all its padding: zero that word
-    // first, then lay the header and the slice over the record.
+    // first, then lay the header and the slice over the record. The header
+    // goes straight into the ring, unless it crosses a page of a scattered
+    // area; then it is built first and copied in two parts.
     area_.store<std::uint64_t>(at + length - record::kAlignment, 0);
-    area_.write(at, header);
+    if (const auto place = area_.writable(at, record::kHeaderBytes); !place.empty()) {
+        encode_header_at(place.data(), h, record_length, sequence, captured);
+    } else {
+        area_.write(at, encode_header(h, record_length, sequence, captured));
+    }
     area_.write(at + record::kHeaderBytes, slice);
     // Publish: the record counts once the write position has passed it.
     set(control::kNextSequence, sequence + 1);

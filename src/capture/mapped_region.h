@@ -69,6 +69,15 @@ public:
         }
         return {};
     }
+    /// The bytes [at, at + length) in place for writing, when they lie in
+    /// one host run (as `view`); empty when they cross a page boundary.
+    std::span<std::byte> writable(std::uint64_t at, std::uint64_t length) {
+        if (contiguous_ != nullptr) return {contiguous_ + at, static_cast<std::size_t>(length)};
+        if (at % kPage + length <= kPage) {
+            return {pages_[at / kPage] + at % kPage, static_cast<std::size_t>(length)};
+        }
+        return {};
+    }
     /// Copy to `out` from offset `at`. @pre it fits.
     void read(std::uint64_t at, std::span<std::byte> out) const {
         if (contiguous_ != nullptr) {

@@ -29,7 +29,17 @@ void BackgroundWriter::stop_thread() {
 // [monitor:background-write]
 void BackgroundWriter::write(const capture::RecordHeader& header, std::span<const std::byte> slice,
                              std::uint64_t lost_before) {
-    filling_.records.push_back(Record{header, filling_.append(slice), slice.size(), lost_before});
+    Record& r = filling_.records.emplace_back();
+    r.sequence = header.sequence;
+    r.timestamp_ns = header.timestamp_ns;
+    r.original_length = header.original_length;
+    r.captured_length = header.captured_length;
+    r.slice_offset = header.slice_offset;
+    r.direction = header.direction;
+    r.rule_id = header.rule_id;
+    r.offset = filling_.append(slice);
+    r.length = slice.size();
+    r.lost_before = lost_before;
     if (filling_.records.size() >= kBatchRecords || filling_.used >= kBatchBytes) {
         hand_over();
     }
@@ -58,7 +68,7 @@ void BackgroundWriter::write_batches() {
         std::exception_ptr failed;
         try {
             for (const Record& r : handed_.records) {
-                inner_->write(r.header,
+                inner_->write(r.header(),
                               std::span<const std::byte>(handed_.bytes).subspan(r.offset, r.length),
                               r.lost_before);
             }

@@ -57,11 +57,35 @@ public:
     void finish(const CaptureTotals& totals) override;
 
 private:
+    // One queued packet. The header's fields are kept one by one, in an
+    // order where no two that are neighbours in RecordHeader are neighbours
+    // here: `write` then copies them with one load each. Copied as a block,
+    // the header would be read in 16-byte moves just after the AP's reader
+    // wrote it field by field, and such a load waits until those stores
+    // have reached the cache -- on every packet (chapter 7).
     struct Record {
-        capture::RecordHeader header;
+        std::uint64_t sequence;
         std::size_t offset;  // of its slice in Batch::bytes
+        std::uint64_t timestamp_ns;
         std::size_t length;
+        std::uint32_t original_length;
+        std::uint32_t slice_offset;
         std::uint64_t lost_before;
+        std::uint32_t captured_length;
+        capture::Direction direction;
+        std::uint8_t spare;  // keeps rule_id apart from direction
+        std::uint8_t rule_id;
+        capture::RecordHeader header() const {
+            capture::RecordHeader h;
+            h.sequence = sequence;
+            h.timestamp_ns = timestamp_ns;
+            h.original_length = original_length;
+            h.captured_length = captured_length;
+            h.slice_offset = slice_offset;
+            h.direction = direction;
+            h.rule_id = rule_id;
+            return h;
+        }
     };
     struct Batch {
         std::vector<Record> records;

@@ -60,6 +60,44 @@ TEST(LogRing, RecordsComeBackWithTheirHeadersAndSlices) {
     EXPECT_EQ(f.ring->field(control::kReadPos), f.ring->field(control::kWritePos));
 }
 
+// The fixture's pages are scattered (reverse frame order), so a header that
+// starts 8 bytes before a page boundary is written and read in two parts:
+// the path beside the one-move header of a contiguous ring.
+TEST(LogRing, AHeaderAcrossAPageBoundaryComesBackWhole) {
+    RingFixture f(3 * 4096);
+    // The first record ends 8 bytes before the first page's end.
+    const std::size_t first = 4096 - 8 - capture::record::kHeaderBytes;
+    ASSERT_EQ(record_bytes(first), 4088u);
+    ASSERT_TRUE(f.ring->append({}, slice_of(first, 1)));
+    RecordHeader h;
+    h.timestamp_ns = 0x0123456789abcdefull;
+    h.original_length = 0xfedcba98u;
+    h.slice_offset = 0x01020304u;
+    h.direction = capture::Direction::Tx;
+    h.rule_id = 0xa5;
+    ASSERT_TRUE(f.ring->append(h, slice_of(300, 2)));  // header at 4088: 8 + 32 bytes
+    const auto got = drain(*f.reader);
+    ASSERT_EQ(got.size(), 2u);
+    EXPECT_EQ(got[1].header.sequence, 1u);
+    EXPECT_EQ(got[1].header.timestamp_ns, 0x0123456789abcdefull);
+    EXPECT_EQ(got[1].header.original_length, 0xfedcba98u);
+    EXPECT_EQ(got[1].header.captured_length, 300u);
+    EXPECT_EQ(got[1].header.slice_offset, 0x01020304u);
+    EXPECT_EQ(got[1].header.direction, capture::Direction::Tx);
+    EXPECT_EQ(got[1].header.rule_id, 0xa5);
+    EXPECT_EQ(got[1].slice, slice_of(300, 2));
+    // And byte for byte where the layout says (record_format.h), across the
+    // boundary: length and type before it, the sequence number just after.
+    EXPECT_EQ(f.area_region->load<std::uint32_t>(4088 + capture::record::kLength),
+              record_bytes(300));
+    EXPECT_EQ(f.area_region->load<std::uint16_t>(4088 + capture::record::kType),
+              capture::record::kTypePacket);
+    EXPECT_EQ(f.area_region->load<std::uint64_t>(4088 + capture::record::kSequence), 1u);
+    EXPECT_EQ(f.area_region->load<std::uint64_t>(4088 + capture::record::kTimestamp),
+              0x0123456789abcdefull);
+    EXPECT_EQ(f.area_region->load<std::uint32_t>(4088 + capture::record::kSliceOffset + 4), 0u);
+}
+
 // A broken writer (a lab 4 append that publishes without writing) must make
 // the reader stop with where and what -- not loop on a zero length forever.
 TEST(LogReaderChecks, ARecordItCannotStepOverIsANamedErrorNotAnEndlessLoop) {

@@ -27,7 +27,7 @@ void EventQueue::push_beyond_soon(const Event& event) {
     push_later(soon_[0]);
     std::copy(soon_.begin() + 1, soon_.begin() + soon_size_, soon_.begin());
     --soon_size_;
-    push(event);
+    push(event.at, event.sequence, event.handler);
 }
 
 void EventQueue::refill_soon() {

@@ -155,8 +155,8 @@ private:
         return a.at != b.at ? a.at > b.at : a.sequence > b.sequence;
     }
     static constexpr std::size_t kSoonEvents = 16;
-    void push(Event event);
-    Event pop();
+    void push(Ticks at, std::uint64_t sequence, EventHandler handler);
+    EventHandler pop();  // the next event: the clock moves to it, its handler returned
     // A push when the first tier is full.
     void push_beyond_soon(const Event& event);
     // After a pop from a full first tier: its place is taken by the second
@@ -188,10 +188,10 @@ private:
 // through them, and the calls would cost more than the work.
 
 // [twinos:event-heap]
-inline void EventQueue::push(Event event) {
+inline void EventQueue::push(Ticks at, std::uint64_t sequence, EventHandler handler) {
     // More than a handful waiting: the two tiers decide (out of line).
     if (soon_size_ == kSoonEvents) [[unlikely]] {
-        push_beyond_soon(event);
+        push_beyond_soon(Event{at, sequence, handler});
         return;
     }
     std::size_t place = soon_size_++;
@@ -199,19 +199,31 @@ inline void EventQueue::push(Event event) {
     // Walk from the back: past every event due before it, and in front of
     // (so after, in firing order) every event waiting for the same time --
     // a new event is the newest, so among equal times it fires last.
-    while (place > 0 && events[place - 1].at <= event.at) {
+    while (place > 0 && events[place - 1].at <= at) {
         events[place] = events[place - 1];
         --place;
     }
-    events[place] = event;
+    // Field by field from the caller's values: an Event built first and then
+    // copied in would be read back in wider moves than it was written in,
+    // which stalls the CPU on every event (chapter 7).
+    Event& slot = events[place];
+    slot.at = at;
+    slot.sequence = sequence;
+    slot.handler.function = handler.function;
+    slot.handler.object = handler.object;
+    slot.handler.word = handler.word;
 }
 
-inline EventQueue::Event EventQueue::pop() {
-    const Event next = soon_[--soon_size_];
+inline EventHandler EventQueue::pop() {
+    // Read field by field (the fields were stored one by one, perhaps a
+    // moment ago: an event for "now"), then let the second tier refill.
+    const Event& next = soon_[--soon_size_];
+    now_ = next.at;
+    const EventHandler handler{next.handler.function, next.handler.object, next.handler.word};
     if (!later_.empty()) [[unlikely]] {
         refill_soon();
     }
-    return next;
+    return handler;
 }
 // [/twinos:event-heap]
 
@@ -223,7 +235,7 @@ inline void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name,
         // handles it; that is always a bug in the caller, never input.
         refuse_past(name);
     }
-    push(Event{at, next_sequence_++, handler});
+    push(at, next_sequence_++, handler);
 }
 // [/twinos:event-schedule]
 
@@ -231,10 +243,9 @@ inline void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name,
 inline bool EventQueue::fire_next_until(Ticks limit) {
     limit_ = limit;
     if (soon_size_ == 0 || soon_[soon_size_ - 1].at > limit) return false;
-    const Event event = pop();
-    now_ = event.at;
+    const EventHandler handler = pop();  // and the clock is at its time
     ++fired_;
-    event.handler();
+    handler();
     return true;
 }
 // [/twinos:event-fire]
