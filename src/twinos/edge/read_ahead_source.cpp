@@ -89,6 +89,15 @@ bool ReadAheadSource::next(std::int64_t& timestamp_ns, machine::WireFrame& frame
     std::swap(frame.bytes, reading_.frames[at_].bytes);
     frame.original_length = reading_.frames[at_].original_length;
     ++at_;
+    // The reader thread wrote these bytes on the other core. The machine
+    // reads them only when the frame arrives, after the current frame's whole
+    // path: ask for them now, so the card's DMA does not wait for the
+    // transfer between the cores (chapter 7). A hint; it changes nothing else.
+    if (!frame.bytes.empty()) {
+        __builtin_prefetch(frame.bytes.data());
+        __builtin_prefetch(frame.bytes.data() + frame.bytes.size() - 1);
+    }
+    if (at_ < reading_.count) __builtin_prefetch(&reading_.frames[at_]);
     return true;
 }
 // [/twinos:read-ahead]
