@@ -55,6 +55,10 @@ struct UdpEndpoint {
 
 /// A parsed IPv4/UDP frame.
 struct UdpDatagram {
+    /// Each field as its own initialiser says, and no more: a defaulted
+    /// constructor would zero the whole struct first, padding and all, on
+    /// every frame parse_udp_frame reads -- then overwrite every field.
+    UdpDatagram() {}                     // NOLINT(modernize-use-equals-default): see above
     UdpEndpoint source;                  ///< Who sent it.
     UdpEndpoint destination;             ///< To whom.
     std::span<const std::byte> payload;  ///< The UDP payload, inside the frame.
