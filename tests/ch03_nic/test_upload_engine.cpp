@@ -238,6 +238,17 @@ TEST(UploadEngine, BufferOutsideMemoryIsAHostError) {
     EXPECT_EQ(b.nic().counters().rx_uploaded, 0u);
 }
 
+// A UPD in the last 16 bytes of memory, its one fragment at kBuffers with
+// the fragment length word `length_word`; where it is.
+PhysAddr last_upd_in_memory(NicBench& b, std::uint32_t length_word) {
+    const PhysAddr last{b.machine().config().memory_bytes - kUpdBytes};
+    b.memory().write32(last + kUpdNext, 0);
+    b.memory().write32(last + kUpdStatus, 0);
+    b.memory().write32(last + kUpdFragAddr, static_cast<std::uint32_t>(kBuffers.value()));
+    b.memory().write32(last + kUpdFragLength, length_word);
+    return last;
+}
+
 // The engine reads a UPD through one bounds check when all of it lies in
 // memory (descriptor_words.h). A UPD that does not -- here, the last 16
 // bytes of memory, with the receive stamp switched on, so the stamp words
@@ -246,11 +257,7 @@ TEST(UploadEngine, BufferOutsideMemoryIsAHostError) {
 // master abort.
 TEST(UploadEngine, AUpdAtTheEndOfMemoryFaultsAtItsFirstWordOutside) {
     NicBench b;
-    const PhysAddr last{b.machine().config().memory_bytes - kUpdBytes};
-    b.memory().write32(last + kUpdNext, 0);
-    b.memory().write32(last + kUpdStatus, 0);
-    b.memory().write32(last + kUpdFragAddr, static_cast<std::uint32_t>(kBuffers.value()));
-    b.memory().write32(last + kUpdFragLength, 1536 | kLastFrag);
+    const PhysAddr last = last_upd_in_memory(b, 1536 | kLastFrag);
     b.out32(kPktStatus, kDmaReceiveStamps);
     b.start_receiver(last);
     b.arrive(test_frame(80, 3));
@@ -266,11 +273,7 @@ TEST(UploadEngine, AUpdAtTheEndOfMemoryFaultsAtItsFirstWordOutside) {
 // goes on to a second pair that is past the end -- after filling the first.
 TEST(UploadEngine, AFragmentListRunningOffTheEndOfMemoryFaultsAtTheSecondPair) {
     NicBench b;
-    const PhysAddr last{b.machine().config().memory_bytes - kUpdBytes};
-    b.memory().write32(last + kUpdNext, 0);
-    b.memory().write32(last + kUpdStatus, 0);
-    b.memory().write32(last + kUpdFragAddr, static_cast<std::uint32_t>(kBuffers.value()));
-    b.memory().write32(last + kUpdFragLength, 40);  // no lastFrag
+    const PhysAddr last = last_upd_in_memory(b, 40);  // no lastFrag
     b.start_receiver(last);
     b.arrive(test_frame(100, 4));
     const auto frame = test_frame(100, 4);

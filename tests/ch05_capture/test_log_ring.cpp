@@ -34,6 +34,18 @@ std::vector<Read> drain(capture::LogReader& r) {
     return out;
 }
 
+// `got` is `want` as appended, with its sequence number and slice length.
+void expect_header(const RecordHeader& got, const RecordHeader& want, std::uint64_t sequence,
+                   std::uint32_t captured) {
+    EXPECT_EQ(got.sequence, sequence);
+    EXPECT_EQ(got.timestamp_ns, want.timestamp_ns);
+    EXPECT_EQ(got.original_length, want.original_length);
+    EXPECT_EQ(got.captured_length, captured);
+    EXPECT_EQ(got.slice_offset, want.slice_offset);
+    EXPECT_EQ(got.direction, want.direction);
+    EXPECT_EQ(got.rule_id, want.rule_id);
+}
+
 TEST(LogRing, RecordsComeBackWithTheirHeadersAndSlices) {
     RingFixture f(4096);
     RecordHeader h;
@@ -46,13 +58,7 @@ TEST(LogRing, RecordsComeBackWithTheirHeadersAndSlices) {
     ASSERT_TRUE(f.ring->append({}, slice_of(0, 2)));  // an empty slice is a record too
     const auto got = drain(*f.reader);
     ASSERT_EQ(got.size(), 2u);
-    EXPECT_EQ(got[0].header.sequence, 0u);
-    EXPECT_EQ(got[0].header.timestamp_ns, 12345u);
-    EXPECT_EQ(got[0].header.original_length, 1514u);
-    EXPECT_EQ(got[0].header.captured_length, 100u);
-    EXPECT_EQ(got[0].header.slice_offset, 14u);
-    EXPECT_EQ(got[0].header.direction, capture::Direction::Tx);
-    EXPECT_EQ(got[0].header.rule_id, 7);
+    expect_header(got[0].header, h, 0, 100);
     EXPECT_EQ(got[0].slice, slice_of(100, 1));
     EXPECT_EQ(got[1].header.sequence, 1u);
     EXPECT_TRUE(got[1].slice.empty());
@@ -78,13 +84,7 @@ TEST(LogRing, AHeaderAcrossAPageBoundaryComesBackWhole) {
     ASSERT_TRUE(f.ring->append(h, slice_of(300, 2)));  // header at 4088: 8 + 32 bytes
     const auto got = drain(*f.reader);
     ASSERT_EQ(got.size(), 2u);
-    EXPECT_EQ(got[1].header.sequence, 1u);
-    EXPECT_EQ(got[1].header.timestamp_ns, 0x0123456789abcdefull);
-    EXPECT_EQ(got[1].header.original_length, 0xfedcba98u);
-    EXPECT_EQ(got[1].header.captured_length, 300u);
-    EXPECT_EQ(got[1].header.slice_offset, 0x01020304u);
-    EXPECT_EQ(got[1].header.direction, capture::Direction::Tx);
-    EXPECT_EQ(got[1].header.rule_id, 0xa5);
+    expect_header(got[1].header, h, 1, 300);
     EXPECT_EQ(got[1].slice, slice_of(300, 2));
     // And byte for byte where the layout says (record_format.h), across the
     // boundary: length and type before it, the sequence number just after.
