@@ -24,6 +24,7 @@
 #include <vector>
 
 #include "twinos/machine/address_space.h"
+#include "twinos/machine/little_endian.h"
 
 namespace capture {
 
@@ -63,20 +64,12 @@ public:
     /// run (the whole region is contiguous, or they stay in one page);
     /// empty when they cross a page boundary and must be copied with read().
     std::span<const std::byte> view(std::uint64_t at, std::uint64_t length) const {
-        if (contiguous_ != nullptr) return {contiguous_ + at, static_cast<std::size_t>(length)};
-        if (at % kPage + length <= kPage) {
-            return {pages_[at / kPage] + at % kPage, static_cast<std::size_t>(length)};
-        }
-        return {};
+        return in_one_run(at, length);
     }
     /// The bytes [at, at + length) in place for writing, when they lie in
     /// one host run (as `view`); empty when they cross a page boundary.
     std::span<std::byte> writable(std::uint64_t at, std::uint64_t length) {
-        if (contiguous_ != nullptr) return {contiguous_ + at, static_cast<std::size_t>(length)};
-        if (at % kPage + length <= kPage) {
-            return {pages_[at / kPage] + at % kPage, static_cast<std::size_t>(length)};
-        }
-        return {};
+        return in_one_run(at, length);
     }
     /// Copy to `out` from offset `at`. @pre it fits.
     void read(std::uint64_t at, std::span<std::byte> out) const {
@@ -109,37 +102,34 @@ public:
     /// Little-endian integer at `at`.
     template <typename T>
     T load(std::uint64_t at) const {
-        if constexpr (std::endian::native == std::endian::little) {
-            if (contiguous_ != nullptr) {  // one aligned-size move, no call
-                T v;
-                std::memcpy(&v, contiguous_ + at, sizeof v);
-                return v;
-            }
-        }
-        std::byte b[sizeof(T)];
+        if (contiguous_ != nullptr) return twinos::machine::load_le<T>(contiguous_ + at);
+        std::byte b[sizeof(T)];  // it may cross a page: gather it first
         read(at, b);
-        T v = 0;
-        for (std::size_t i = sizeof(T); i-- > 0;)
-            v = static_cast<T>(v << 8 | std::to_integer<T>(b[i]));
-        return v;
+        return twinos::machine::load_le<T>(b);
     }
     /// Store `v` little-endian at `at`.
     template <typename T>
     void store(std::uint64_t at, T v) {
-        if constexpr (std::endian::native == std::endian::little) {
-            if (contiguous_ != nullptr) {
-                std::memcpy(contiguous_ + at, &v, sizeof v);
-                return;
-            }
+        if (contiguous_ != nullptr) {
+            twinos::machine::store_le<T>(contiguous_ + at, v);
+            return;
         }
         std::byte b[sizeof(T)];
-        for (std::size_t i = 0; i < sizeof(T); ++i)
-            b[i] = std::byte(static_cast<std::uint64_t>(v) >> (8 * i));
+        twinos::machine::store_le<T>(b, v);
         write(at, b);
     }
 
 private:
     static constexpr std::uint64_t kPage = twinos::machine::kPageSize;
+    // [at, at + length) where it lies, when that is one host run; empty when
+    // it crosses a page boundary of a scattered region.
+    std::span<std::byte> in_one_run(std::uint64_t at, std::uint64_t length) const {
+        if (contiguous_ != nullptr) return {contiguous_ + at, static_cast<std::size_t>(length)};
+        if (at % kPage + length <= kPage) {
+            return {pages_[at / kPage] + at % kPage, static_cast<std::size_t>(length)};
+        }
+        return {};
+    }
     std::vector<std::byte*> pages_;
     std::byte* contiguous_ = nullptr;  // set when every page follows the one before
     std::uint64_t size_ = 0;

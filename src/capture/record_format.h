@@ -38,6 +38,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "twinos/machine/little_endian.h"
+
 namespace capture {
 
 // [capture:layout]
@@ -94,51 +96,25 @@ struct RecordHeader {
     std::uint8_t rule_id = 0;             ///< The rule that matched.
 };
 
-/// Little-endian integers at a byte pointer, whatever the host's order.
-namespace le {
-/// The little-endian T at `p`.
-template <typename T>
-T load(const std::byte* p) {
-    T v;
-    std::memcpy(&v, p, sizeof v);
-    if constexpr (std::endian::native == std::endian::big) {
-        T swapped = 0;
-        for (std::size_t i = 0; i < sizeof(T); ++i)
-            swapped = T(swapped << 8 | ((v >> (8 * i)) & 0xff));
-        v = swapped;
-    }
-    return v;
-}
-/// Store `v` little-endian at `p`.
-template <typename T>
-void store(std::byte* p, T v) {
-    if constexpr (std::endian::native == std::endian::big) {
-        T swapped = 0;
-        for (std::size_t i = 0; i < sizeof(T); ++i)
-            swapped = T(swapped << 8 | ((v >> (8 * i)) & 0xff));
-        v = swapped;
-    }
-    std::memcpy(p, &v, sizeof v);
-}
-}  // namespace le
-
-/// Lay the 40 header bytes of a packet record down at `out`. Inline: the
+/// Lay the 40 header bytes of a packet record down at `out`, little-endian
+/// (twinos/machine/little_endian.h, as on the PCI bus). Inline: the
 /// acquisition part writes one per packet. Field by field, straight to
 /// where they go: a header built in a struct first and then copied is read
 /// back in wider moves than it was written in, and that stalls the CPU on
 /// every packet (chapter 7).
 inline void encode_header_at(std::byte* out, const RecordHeader& h, std::uint32_t length,
                              std::uint64_t sequence, std::uint32_t captured) {
-    le::store<std::uint32_t>(out + record::kLength, length);
-    le::store<std::uint16_t>(out + record::kType, record::kTypePacket);
+    using twinos::machine::store_le;
+    store_le<std::uint32_t>(out + record::kLength, length);
+    store_le<std::uint16_t>(out + record::kType, record::kTypePacket);
     out[record::kDirection] = std::byte{static_cast<std::uint8_t>(h.direction)};
     out[record::kRuleId] = std::byte{h.rule_id};
-    le::store<std::uint64_t>(out + record::kSequence, sequence);
-    le::store<std::uint64_t>(out + record::kTimestamp, h.timestamp_ns);
-    le::store<std::uint32_t>(out + record::kOriginalLength, h.original_length);
-    le::store<std::uint32_t>(out + record::kCapturedLength, captured);
-    le::store<std::uint32_t>(out + record::kSliceOffset, h.slice_offset);
-    le::store<std::uint32_t>(out + record::kSliceOffset + 4, 0);  // reserved
+    store_le<std::uint64_t>(out + record::kSequence, sequence);
+    store_le<std::uint64_t>(out + record::kTimestamp, h.timestamp_ns);
+    store_le<std::uint32_t>(out + record::kOriginalLength, h.original_length);
+    store_le<std::uint32_t>(out + record::kCapturedLength, captured);
+    store_le<std::uint32_t>(out + record::kSliceOffset, h.slice_offset);
+    store_le<std::uint32_t>(out + record::kSliceOffset + 4, 0);  // reserved
 }
 
 /// The 40 header bytes of a packet record, as a block (for a ring whose
@@ -157,12 +133,13 @@ inline std::array<std::byte, record::kHeaderBytes> encode_header(const RecordHea
 /// Each field is read from where it lies, for the reason `encode_header_at`
 /// writes each where it goes.
 inline RecordHeader decode_header(const std::byte* bytes) {
+    using twinos::machine::load_le;
     RecordHeader h;
-    h.sequence = le::load<std::uint64_t>(bytes + record::kSequence);
-    h.timestamp_ns = le::load<std::uint64_t>(bytes + record::kTimestamp);
-    h.original_length = le::load<std::uint32_t>(bytes + record::kOriginalLength);
-    h.captured_length = le::load<std::uint32_t>(bytes + record::kCapturedLength);
-    h.slice_offset = le::load<std::uint32_t>(bytes + record::kSliceOffset);
+    h.sequence = load_le<std::uint64_t>(bytes + record::kSequence);
+    h.timestamp_ns = load_le<std::uint64_t>(bytes + record::kTimestamp);
+    h.original_length = load_le<std::uint32_t>(bytes + record::kOriginalLength);
+    h.captured_length = load_le<std::uint32_t>(bytes + record::kCapturedLength);
+    h.slice_offset = load_le<std::uint32_t>(bytes + record::kSliceOffset);
     h.direction = static_cast<Direction>(std::to_integer<std::uint8_t>(bytes[record::kDirection]));
     h.rule_id = std::to_integer<std::uint8_t>(bytes[record::kRuleId]);
     return h;
