@@ -120,6 +120,8 @@ public:
 private:
     // PseudoNic — the driver's view (pseudo_nic_trap.cpp)
     void execute(std::uint16_t word);
+    // Every command but the two of every frame (out of line, see execute).
+    [[gnu::noinline]] void execute_other(std::uint16_t word);
     // [pseudonic:virtual-irq]
     void update_virtual_irq() {
         // The driver's card interrupts exactly as the real one would (El3Interrupts).
@@ -137,10 +139,18 @@ private:
     // PseudoNic — step (A) (pseudo_nic_rx.cpp)
     void card_interrupt(int irq);
     // PseudoNic — the trapped I/O itself (pseudo_nic_trap.cpp; port_in and
-    // port_out time it in host time when the trace asks them to)
-    std::uint32_t emulate_in(twinos::machine::Port port, twinos::machine::IoWidth width);
-    void emulate_out(twinos::machine::Port port, twinos::machine::IoWidth width,
-                     std::uint32_t value);
+    // port_out time it in host time when the trace asks them to). Inline
+    // into them, there only: a trap is then one call, not two.
+    [[gnu::always_inline]] inline std::uint32_t emulate_in(twinos::machine::Port port,
+                                                           twinos::machine::IoWidth width);
+    [[gnu::always_inline]] inline void emulate_out(twinos::machine::Port port,
+                                                   twinos::machine::IoWidth width,
+                                                   std::uint32_t value);
+    // A trapped write to a register rather than the command port: its own
+    // function, out of line, so a command's trap saves no more than it uses.
+    [[gnu::noinline]] void emulate_register_out(std::uint16_t offset,
+                                                twinos::machine::IoWidth width,
+                                                std::uint32_t value);
     // PseudoNic — the real card (pseudo_nic.cpp). Reads and writes of its
     // registers are real port I/O of the preceding OS, through the bus;
     // inline, as every trap that is forwarded makes one.

@@ -57,7 +57,7 @@ void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
 }
 
 // [pseudonic:trap-in]
-std::uint32_t PseudoNic::emulate_in(Port port, IoWidth width) {
+inline std::uint32_t PseudoNic::emulate_in(Port port, IoWidth width) {
     const std::uint16_t offset = port.value() - nic_.ports.base.value();
     ++counters_.traps;
     ++counters_.traps_in[offset & 0x3f];
@@ -87,13 +87,23 @@ std::uint32_t PseudoNic::emulate_in(Port port, IoWidth width) {
 // [/pseudonic:trap-in]
 
 // [pseudonic:trap-out]
-void PseudoNic::emulate_out(Port port, IoWidth width, std::uint32_t value) {
+inline void PseudoNic::emulate_out(Port port, IoWidth width, std::uint32_t value) {
     const std::uint16_t offset = port.value() - nic_.ports.base.value();
     ++counters_.traps;
     ++counters_.traps_out[offset & 0x3f];
     machine_.cpu().charge(guest_, machine_.cpu().costs().trapped_io);
+    // Nearly every trapped write is a command (acknowledge, unstall); the
+    // registers, written at open and on errors, are emulated apart, so the
+    // command's path is not slowed by theirs (chapter 7).
+    if (offset == kCommand) [[likely]] {
+        execute(static_cast<std::uint16_t>(value));
+        return;
+    }
+    emulate_register_out(offset, width, value);
+}
+
+void PseudoNic::emulate_register_out(std::uint16_t offset, IoWidth width, std::uint32_t value) {
     switch (offset) {
-        case kCommand: execute(static_cast<std::uint16_t>(value)); return;
         case kUpListPtr:
             // Lab 3: the driver's list becomes the pseudo NIC's shadow list.
             vup_list_ptr_ = value;
@@ -137,15 +147,33 @@ void PseudoNic::emulate_out(Port port, IoWidth width, std::uint32_t value) {
 
 // [pseudonic:trap-command]
 void PseudoNic::execute(std::uint16_t word) {
+    // The two commands of every frame -- acknowledge and upload unstall --
+    // here; the rest, given at open, on errors and by the transmit path,
+    // in execute_other (chapter 7: a command's trap then saves no more
+    // registers than it uses).
+    if (command_number(word) == command_number(AckIntr)) {
+        virq_.acknowledge(parameter_of(word));
+        update_virtual_irq();
+        return;
+    }
+    if (word == UpUnstall) {
+        // The driver gave UPDs back: re-arm their shadows (re-reading their
+        // buffers), then let the card look again.
+        if (auto refused = upload_->rearm_given_back()) refuse(*refused);
+        update_virtual_irq();
+        ++counters_.forwarded;
+        card_command(word);
+        return;
+    }
+    execute_other(word);
+}
+
+void PseudoNic::execute_other(std::uint16_t word) {
     const std::uint16_t param = parameter_of(word);
     switch (command_number(word)) {
         case command_number(SelectWindow):
             window_ = param & 7;
             return;  // selected on the card when needed
-        case command_number(AckIntr):
-            virq_.acknowledge(param);
-            update_virtual_irq();
-            return;
         case command_number(SetIntrEnb):
             virq_.intr_enable = param;
             update_virtual_irq();
@@ -170,12 +198,7 @@ void PseudoNic::execute(std::uint16_t word) {
             program_card();
             return;
         case command_number(UpStall):
-            if (word == UpUnstall) {
-                // The driver gave UPDs back: re-arm their shadows (re-reading
-                // their buffers), then let the card look again.
-                if (auto refused = upload_->rearm_given_back()) refuse(*refused);
-                update_virtual_irq();
-            } else if (word == DownUnstall) {
+            if (word == DownUnstall) {
                 // The driver may have linked new DPDs into the list the card
                 // is working on: re-shadow it from where the card is.
                 const std::uint32_t at =
