@@ -202,5 +202,40 @@ TEST(PseudoNic, TheDriverSeesItsOwnWindowAndMasksNotTheCards) {
     io.out16(Port{0xe000 + kCommand}, SelectWindow + 7);
 }
 
+// The pseudo NIC takes the commands of every frame apart from the others
+// (pseudo_nic_trap.cpp): each kind must still be emulated or forwarded as
+// before -- a stall reaches the card, an acknowledgement stays the driver's.
+TEST(PseudoNic, EachTrappedCommandIsEmulatedOrForwardedAsItsKindAsks) {
+    PseudoBench b;
+    PortIo io(b.machine().ports(), OsId::Coexisting);
+    const Port command{0xe000 + kCommand};
+    auto forwarded = [&] { return b.pseudo().counters().forwarded; };
+    ASSERT_FALSE(b.nic().upload_stalled());
+
+    std::uint64_t before = forwarded();
+    io.out16(command, UpStall);
+    EXPECT_TRUE(b.nic().upload_stalled()) << "UpStall must reach the card";
+    EXPECT_EQ(forwarded(), before + 1);
+
+    before = forwarded();
+    io.out16(command, UpUnstall);
+    EXPECT_FALSE(b.nic().upload_stalled()) << "UpUnstall must reach the card";
+    EXPECT_EQ(forwarded(), before + 1);
+
+    before = forwarded();
+    io.out16(command, AckIntr | UpComplete);
+    io.out16(command, SetIntrEnb | 0x06cf);
+    io.out16(command, SelectWindow + 5);
+    EXPECT_EQ(forwarded(), before) << "acknowledge, masks and windows are the driver's own";
+    EXPECT_EQ(io.in16(Port{0xe000 + kStatus}) >> kStatusWindowShift, 5);
+
+    // Frames still flow after the driver's own stall and unstall.
+    const auto frame = to_me(b, 300, 9);
+    b.send_in(microseconds(10), frame);
+    b.run_for(milliseconds(1));
+    ASSERT_EQ(b.received.size(), 1u);
+    EXPECT_EQ(b.received[0], frame);
+}
+
 }  // namespace
 }  // namespace twinos::test
