@@ -228,13 +228,8 @@ TEST(PseudoNic, EachTrappedCommandIsEmulatedOrForwardedAsItsKindAsks) {
     io.out16(command, SelectWindow + 5);
     EXPECT_EQ(forwarded(), before) << "acknowledge, masks and windows are the driver's own";
     EXPECT_EQ(io.in16(Port{0xe000 + kStatus}) >> kStatusWindowShift, 5);
-
-    // Frames still flow after the driver's own stall and unstall.
-    const auto frame = to_me(b, 300, 9);
-    b.send_in(microseconds(10), frame);
-    b.run_for(milliseconds(1));
-    ASSERT_EQ(b.received.size(), 1u);
-    EXPECT_EQ(b.received[0], frame);
+    // (That frames flow through the shadow list is lab 3's to show: this
+    // test runs, ungraded, against its starter too.)
 }
 
 }  // namespace
