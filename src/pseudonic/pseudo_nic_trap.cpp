@@ -92,9 +92,11 @@ inline void PseudoNic::emulate_out(Port port, IoWidth width, std::uint32_t value
     ++counters_.traps;
     ++counters_.traps_out[offset & 0x3f];
     machine_.cpu().charge(guest_, machine_.cpu().costs().trapped_io);
-    // Nearly every trapped write is a command (acknowledge, unstall); the
-    // registers, written at open and on errors, are emulated apart, so the
-    // command's path is not slowed by theirs (chapter 7).
+    // Nearly every trapped write is a command: all of the receive path's
+    // (acknowledge, unstall), two of a transmit's three. The registers,
+    // written at open, on errors and at most once per transmit (DownListPtr),
+    // are emulated apart, so the command's path is not slowed by theirs
+    // (chapter 7).
     if (offset == kCommand) [[likely]] {
         execute(static_cast<std::uint16_t>(value));
         return;
