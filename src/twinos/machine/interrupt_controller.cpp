@@ -151,8 +151,13 @@ void InterruptController::deliver_now(Line& line) {
         ++count.while_running;
     }
     ++count.delivered;
-    trace_.emit_if(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()),
-                   [&] { return name + " -> " + std::string(to_string(line.owner)) + " handler"; });
+    // (The line's time is worked out only when it is kept: as an argument
+    // of emit_if it would be, on every delivery.)
+    if (trace_.enabled(TraceFlag::Irq)) [[unlikely]] {
+        trace_.emit_if(TraceFlag::Irq, later_of(clock_.now(), cpu_.free_at()), [&] {
+            return name + " -> " + std::string(to_string(line.owner)) + " handler";
+        });
+    }
     // The owner's handler runs; it charges its own work to the CPU.
     delivering_after_switch_ = needs_switch || handed_over;
     if (!trace_.host_timing()) [[likely]] {
