@@ -36,11 +36,16 @@ void Cpu::switch_to(OsId to, SwitchReason reason) {
     held_[index_of(running_)] += start - running_since_;
     switching_ += cost;
     ++switches_[static_cast<std::size_t>(reason)];
-    trace_.emit_if(TraceFlag::Sched, start, [&] {
-        return "switch " + std::string(to_string(running_)) + " -> " + std::string(to_string(to)) +
-               " (" + std::string(to_string(reason)) + ", cost " + std::to_string(cost.count()) +
-               " ns)";
-    });
+    // (Checked here, and the line's values captured by value: so no local
+    // needs an address and nothing is built for a line that is not kept --
+    // chapter 7's fifth round.)
+    if (trace_.enabled(TraceFlag::Sched)) [[unlikely]] {
+        trace_.emit_if(TraceFlag::Sched, start, [from = running_, to, reason, cost] {
+            return "switch " + std::string(to_string(from)) + " -> " + std::string(to_string(to)) +
+                   " (" + std::string(to_string(reason)) + ", cost " +
+                   std::to_string(cost.count()) + " ns)";
+        });
+    }
     running_ = to;
     free_at_ = start + cost;
     running_since_ = free_at_;

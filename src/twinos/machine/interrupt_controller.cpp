@@ -108,8 +108,10 @@ void InterruptController::assert_line(Line& line) {
     }
     line.pending = true;
     ++pending_lines_[index_of(line.owner)];
-    trace_.emit_if(TraceFlag::Irq, clock_.now(),
-                   [&] { return line.name + " raised by " + line.device; });
+    if (trace_.enabled(TraceFlag::Irq)) [[unlikely]] {  // (as Cpu::switch_to's)
+        trace_.emit_if(TraceFlag::Irq, clock_.now(),
+                       [&line] { return line.name + " raised by " + line.device; });
+    }
     clock_.schedule(ScheduleKey{}, later_of(clock_.now(), cpu_.free_at()), line.name,
                     EventHandler::to<&InterruptController::deliver_line>(*this, line.code));
 }

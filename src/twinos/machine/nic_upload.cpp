@@ -127,10 +127,12 @@ bool Nic3c905::upload_one(std::span<const std::byte> frame, const ReceiveNote& n
             words.write32(kUpdStampTimeHigh, static_cast<std::uint32_t>(time >> 32));
             words.write32(kUpdStampLength, note.original_length);
         }
-        trace_if(TraceFlag::Nic, [&] {
-            return "upload " + std::to_string(frame.size()) + " bytes into UPD " +
-                   hex(upd.value(), 8) + " status " + hex(new_status, 8);
-        });
+        if (trace_enabled(TraceFlag::Nic)) [[unlikely]] {  // (as Cpu::switch_to's)
+            trace_if(TraceFlag::Nic, [size = frame.size(), upd, new_status] {
+                return "upload " + std::to_string(size) + " bytes into UPD " + hex(upd.value(), 8) +
+                       " status " + hex(new_status, 8);
+            });
+        }
         up_list_ptr_ = words.read32(kUpdNext);
     } catch (const BusError& e) {
         up_stalled_ = true;  // a master abort stops the engine until reset
