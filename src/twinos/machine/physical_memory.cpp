@@ -32,9 +32,4 @@ void PhysicalMemory::read(PhysAddr addr, std::span<std::byte> out) const {
     std::memcpy(out.data(), src.data(), out.size());
 }
 
-void PhysicalMemory::write(PhysAddr addr, std::span<const std::byte> in) {
-    auto dst = span(addr, in.size());
-    std::memcpy(dst.data(), in.data(), in.size());
-}
-
 }  // namespace twinos::machine

@@ -115,11 +115,17 @@ std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t 
     return finish(total, sum);
 }
 
-std::uint16_t ipv4_header_checksum(const std::byte* ip) {
+namespace {
+// The five words summed and folded: a dozen instructions, cheaper inline in
+// every frame's parse than a call to them.
+inline std::uint16_t sum_ipv4_header(const std::byte* ip) {
     return finish(word32_at(ip) + word32_at(ip + 4) + word32_at(ip + 8) + word32_at(ip + 12) +
                       word32_at(ip + 16),
                   0);
 }
+}  // namespace
+
+std::uint16_t ipv4_header_checksum(const std::byte* ip) { return sum_ipv4_header(ip); }
 
 void write_ethernet_header(std::byte* eth, const MacAddress& destination, const MacAddress& source,
                            std::uint16_t ether_type) {
@@ -194,7 +200,7 @@ std::optional<UdpDatagram> parse_udp_frame(std::span<const std::byte> frame) {
         kEthernetHeaderBytes + ip_length > frame.size()) {
         return parsed;
     }
-    if (ipv4_header_checksum(ip) != 0) return parsed;
+    if (sum_ipv4_header(ip) != 0) return parsed;
     const std::byte* udp = ip + kIpv4HeaderBytes;
     const std::uint16_t udp_length = get16(udp + 4);
     if (udp_length < kUdpHeaderBytes || udp_length != ip_length - kIpv4HeaderBytes) {
