@@ -88,25 +88,26 @@ private:
         }
     };
     struct Batch {
+        // kBatchRecords slots, all made up front: [0, count) are queued.
+        // (Slots, not emplace_back: the hot path then has no growing to
+        // make room for, chapter 7.)
         std::vector<Record> records;
+        std::size_t count = 0;
         std::vector<std::byte> bytes;  // the slices in bytes[0, used); grows, never shrinks
         std::size_t used = 0;
         void clear() {
-            records.clear();
+            count = 0;
             used = 0;
         }
-        // Copy `slice` in behind the others. @return where it starts.
-        // (One memcpy: a vector's insert costs more than a 54-byte copy.)
-        std::size_t append(std::span<const std::byte> slice) {
-            const std::size_t at = used;
-            if (at + slice.size() > bytes.size()) [[unlikely]] {
-                bytes.resize(std::max(at + slice.size(), kBatchRoom));
-            }
-            if (!slice.empty()) std::memcpy(bytes.data() + at, slice.data(), slice.size());
-            used += slice.size();
-            return at;
-        }
     };
+    // The long ways out of `write`, out of line so that the common record
+    // saves no registers for them: a slice with no room left in the batch
+    // (the room grows, then the record is written), and the record that
+    // fills the batch (copied, then the batch handed over).
+    [[gnu::noinline]] void write_growing(const capture::RecordHeader& header,
+                                         std::span<const std::byte> slice,
+                                         std::uint64_t lost_before);
+    [[gnu::noinline]] void copy_and_hand_over(std::size_t at, std::span<const std::byte> slice);
     void hand_over();      // give `filling_` to the thread (waits while it is busy)
     void write_batches();  // the writer thread
     void stop_thread();

@@ -146,6 +146,11 @@ private:
     [[gnu::always_inline]] inline void emulate_out(twinos::machine::Port port,
                                                    twinos::machine::IoWidth width,
                                                    std::uint32_t value);
+    // A trap timed in host time (the trace asked for it).
+    [[gnu::noinline]] std::uint32_t port_in_timed(twinos::machine::Port port,
+                                                  twinos::machine::IoWidth width);
+    [[gnu::noinline]] void port_out_timed(twinos::machine::Port port,
+                                          twinos::machine::IoWidth width, std::uint32_t value);
     // A trapped write to a register rather than the command port: its own
     // function, out of line, so a command's trap saves no more than it uses.
     [[gnu::noinline]] void emulate_register_out(std::uint16_t offset,

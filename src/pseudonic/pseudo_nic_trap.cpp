@@ -42,16 +42,26 @@ std::optional<Refusal> PseudoNic::shadow_transmit_chain(std::uint32_t driver_dpd
 
 // Each trap is timed in host time only while the trace asks for it
 // (chapter 7's Table 1); the emulation itself is emulate_in / emulate_out.
+// The timed trap is out of line, so an untimed one saves no registers for
+// the timer.
 std::uint32_t PseudoNic::port_in(Port port, IoWidth width) {
-    if (!machine_.trace().host_timing()) [[likely]]
-        return emulate_in(port, width);
-    HostTimer timer(trap_timing_, true);
+    if (machine_.trace().host_timing()) [[unlikely]]
+        return port_in_timed(port, width);
     return emulate_in(port, width);
 }
 
 void PseudoNic::port_out(Port port, IoWidth width, std::uint32_t value) {
-    if (!machine_.trace().host_timing()) [[likely]]
-        return emulate_out(port, width, value);
+    if (machine_.trace().host_timing()) [[unlikely]]
+        return port_out_timed(port, width, value);
+    emulate_out(port, width, value);
+}
+
+std::uint32_t PseudoNic::port_in_timed(Port port, IoWidth width) {
+    HostTimer timer(trap_timing_, true);
+    return emulate_in(port, width);
+}
+
+void PseudoNic::port_out_timed(Port port, IoWidth width, std::uint32_t value) {
     HostTimer timer(trap_timing_, true);
     emulate_out(port, width, value);
 }

@@ -58,6 +58,9 @@ private:
         bool last = false;      // the inner source had no more after these
     };
     void read_batches();  // the reader thread
+    // Swap in the batch the reader filled, waiting for it if need be.
+    // @return false at the end of the frames.
+    [[gnu::noinline]] bool take_next_batch();
 
     machine::FrameSource& inner_;
     std::size_t batch_frames_;

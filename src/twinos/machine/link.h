@@ -180,13 +180,17 @@ public:
 
 private:
     // Link — state
-    void schedule_pending();
+    // The replay's steps, inline into arrive_pending (all in link.cpp): a
+    // frame's arrival is one call (chapter 7).
+    [[gnu::always_inline]] inline void schedule_pending();
     void arrive_pending();
-    Ticks replay_time(std::int64_t timestamp_ns, std::size_t bytes) const;
+    [[gnu::always_inline]] inline Ticks replay_time(std::int64_t timestamp_ns,
+                                                    std::size_t bytes) const;
     // A recorded gap at a replay speed other than 1 (`--speed`).
     [[gnu::noinline]] Ticks scaled_gap(std::int64_t gap) const;
-    void deliver(std::span<const std::byte> bytes, std::uint32_t original_length,
-                 std::int64_t wire_time_ns);
+    [[gnu::always_inline]] inline void deliver(std::span<const std::byte> bytes,
+                                               std::uint32_t original_length,
+                                               std::int64_t wire_time_ns);
 
     EventQueue& clock_;
     Trace& trace_;

@@ -120,7 +120,13 @@ private:
 
     // Nic3c905 — upload engine (nic_upload.cpp)
     void try_upload();
-    bool upload_one(std::span<const std::byte> frame, const ReceiveNote& note);
+    // Upload what waits in the FIFO while the engine can; false when a
+    // frame could not be uploaded (it stays first in the FIFO).
+    [[gnu::noinline]] bool upload_from_fifo();
+    // Inline into receive_from_wire and try_upload, its two callers (in the
+    // same file): a frame's arrival is then one call, not two (chapter 7).
+    [[gnu::always_inline]] inline bool upload_one(std::span<const std::byte> frame,
+                                                  const ReceiveNote& note);
 
     // Nic3c905 — download engine (nic_download.cpp)
     void kick_download();

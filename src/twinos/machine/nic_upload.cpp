@@ -54,12 +54,20 @@ void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t 
 // [/twinos:nic-receive]
 
 void Nic3c905::try_upload() {
-    while (!rx_fifo_.empty() && !upload_stalled()) {
-        if (!upload_one(rx_fifo_.front().bytes, rx_fifo_.front().note)) return;
-        pop_fifo_front();
-    }
+    // Frames wait in the FIFO only while the host is short of descriptors;
+    // that loop is out of line, so an unstall with none waiting (nearly
+    // every one) saves no registers for it.
+    if (!rx_fifo_.empty() && !upload_from_fifo()) return;
     // The host gave descriptors back: end the pause, if the wire is held.
     if (link_.held() && !needs_pause()) link_.resume();
+}
+
+bool Nic3c905::upload_from_fifo() {
+    while (!rx_fifo_.empty() && !upload_stalled()) {
+        if (!upload_one(rx_fifo_.front().bytes, rx_fifo_.front().note)) return false;
+        pop_fifo_front();
+    }
+    return true;
 }
 
 bool Nic3c905::needs_pause() const {
