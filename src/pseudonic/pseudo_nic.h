@@ -118,8 +118,9 @@ public:
     std::uint64_t transmit_logged_unsent() const { return download_->abandoned(); }
 
 private:
-    // PseudoNic — the driver's view (pseudo_nic_trap.cpp)
-    void execute(std::uint16_t word);
+    // PseudoNic — the driver's view (pseudo_nic_trap.cpp). A command's
+    // emulation is inline into the trap, its one caller: one call a trap.
+    [[gnu::always_inline]] inline void execute(std::uint16_t word);
     // Every command but the two of every frame (out of line, see execute).
     [[gnu::noinline]] void execute_other(std::uint16_t word);
     // [pseudonic:virtual-irq]

@@ -116,6 +116,8 @@ void InterruptController::assert_line(Line& line) {
                     EventHandler::to<&InterruptController::deliver_line>(*this, line.code));
 }
 
+void InterruptController::deliver_line(std::uint64_t code) { deliver(line_at(code)); }
+
 // [twinos:irq-deliver]
 void InterruptController::deliver(Line& line) {
     // The CPU may have been given more work since this delivery was

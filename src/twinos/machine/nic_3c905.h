@@ -102,7 +102,9 @@ private:
         std::uint32_t original_length = 0;  // its length where it was captured
     };
     // Nic3c905 — registers and commands (nic_3c905.cpp)
-    void execute(std::uint16_t command_word);
+    // (Inline into port_out, its one caller in nic_3c905.cpp: a command
+    // is one call, chapter 7.)
+    [[gnu::always_inline]] inline void execute(std::uint16_t command_word);
     void reset();
     std::uint8_t read_window_byte(unsigned offset);
     void write_window_byte(unsigned offset, std::uint8_t value);
