@@ -128,6 +128,11 @@ private:
     // Throws the logic_error for work charged to an OS that is not running
     // (out of line: the text is built only then).
     [[noreturn]] void refuse_charge(OsId os) const;
+    // switch_to's work; timed in host time; its trace line (cpu.cpp).
+    [[gnu::always_inline]] inline void switch_now(OsId to, SwitchReason reason);
+    [[gnu::noinline]] void switch_timed(OsId to, SwitchReason reason);
+    [[gnu::noinline]] void trace_switch(Ticks start, OsId to, SwitchReason reason,
+                                        Ticks cost) const;
     // Give the running OS's interruptible backlog the idle time up to `t`.
     void run_interruptible_until(Ticks t);
     // How much of the running OS's backlog runs in the idle time up to `t`.
