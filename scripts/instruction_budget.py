@@ -76,6 +76,20 @@ CLASSES = [
 ]
 
 
+def callable_of(where):
+    """A std::function's call as what it calls: "file:std::_Function_handler<
+    void (A), F(...)::{lambda}>::_M_invoke" becomes "file:F", so a lambda
+    counts where it was written (the types in its signature and F's --
+    pseudonic::UploadedFrame, say -- would otherwise decide)."""
+    head, marker, rest = where.partition("std::_Function_handler<")
+    if not marker:
+        return where
+    _, comma, callable_type = rest.partition("), ")
+    # A lambda's type names the function it was written in, up to its
+    # parameter list: that function decides.
+    return head + callable_type.split("(")[0] if comma else where
+
+
 def by_class(callgrind_file):
     """Self instructions of one callgrind file, summed by CLASSES (plus "other")."""
     proc = subprocess.run(["callgrind_annotate", "--auto=no", "--inclusive=no",
@@ -89,7 +103,7 @@ def by_class(callgrind_file):
         found = re.match(r"^\s*([\d,]+) \([\s\d.%]+\)\s+(.*)$", line)
         if not found or "PROGRAM TOTALS" in line:
             continue
-        count, where = int(found.group(1).replace(",", "")), found.group(2)
+        count, where = int(found.group(1).replace(",", "")), callable_of(found.group(2))
         for name, pattern in CLASSES:
             if re.search(pattern, where):
                 sums[name] += count

@@ -30,7 +30,7 @@ Acquisition::Acquisition(twinos::os::Kernel& host, Machine& machine, pseudonic::
             return;
         }
         const std::uint32_t length = frame.status & el3::kUpdLengthMask;
-        on_frame(Direction::Rx, frame.fragments, length, std::max(length, frame.original_length),
+        on_frame(Direction::Rx, frame.fragments(), length, std::max(length, frame.original_length),
                  frame.wire_time_ns);
     });
     // Transmit: when the pseudo NIC takes the driver's DPD, before the card reads it.

@@ -73,19 +73,20 @@ std::span<UploadedFrame> ShadowUploadList::publish_completed() {
         last_status_ = status;
         if (count == published_.size()) published_.emplace_back();
         UploadedFrame& frame = published_[count++];
-        frame.fragments.clear();  // keeps its capacity
         frame.driver_upd = e.driver_upd;
         frame.status = status;
         // The card's receive stamp, in the shadow's extension (el3_registers.h).
         frame.wire_time_ns = static_cast<std::int64_t>(
             (std::uint64_t{word(kUpdStampTimeHigh)} << 32) | word(kUpdStampTimeLow));
         frame.original_length = word(kUpdStampLength);
-        for (int i = 0; i < kMaxFragments; ++i) {
+        std::size_t n = 0;
+        for (std::uint32_t i = 0; i < kMaxFragments; ++i) {
             const std::uint32_t length = word(kUpdFragLength + i * kFragmentPairBytes);
-            frame.fragments.emplace_back(word(kUpdFragAddr + i * kFragmentPairBytes),
-                                         length & kFragLengthMask);
+            frame.fragment_pairs[n++] = {word(kUpdFragAddr + i * kFragmentPairBytes),
+                                         length & kFragLengthMask};
             if (length & kLastFrag) break;
         }
+        frame.fragment_count = n;
         if (++publish_cursor_ == entries_.size()) publish_cursor_ = 0;
     }
     return std::span<UploadedFrame>(published_.data(), count);

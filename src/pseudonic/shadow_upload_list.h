@@ -21,6 +21,7 @@
 // Paper: §2.3.1 (Fig. 4). Chapter: chapters/04-pseudo-nic.rst.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <optional>
 #include <span>
@@ -48,7 +49,15 @@ struct UploadedFrame {
     std::int64_t wire_time_ns = 0;      ///< When it arrived (the card's receive stamp).
     std::uint32_t original_length = 0;  ///< Its length where it was captured (ditto).
     std::uint32_t status = 0;           ///< The UPD status the card wrote.
-    std::vector<std::pair<std::uint32_t, std::uint32_t>> fragments;  ///< (address, length).
+    /// (address, length) of each of its fragments.
+    std::span<const std::pair<std::uint32_t, std::uint32_t>> fragments() const {
+        return {fragment_pairs.data(), fragment_count};
+    }
+    /// Where fragments() lies: in place, as many as a UPD can hold, so that
+    /// publishing a frame fills slots instead of growing a vector.
+    std::array<std::pair<std::uint32_t, std::uint32_t>, twinos::machine::el3::kMaxFragments>
+        fragment_pairs;
+    std::size_t fragment_count = 0;  ///< How many of fragment_pairs are its.
 };
 
 /// The shadow list of upload descriptors.
