@@ -38,56 +38,31 @@ void check_record(std::uint64_t position, std::uint64_t offset, std::uint32_t le
 }
 }  // namespace
 
-// [capture:reader-drain]
-std::uint64_t LogReader::drain(Sink sink) {
-    const std::uint64_t capacity = area_.size();
-    std::uint64_t read = field(control::kReadPos);
-    const std::uint64_t write = field(control::kWritePos);
-    std::uint64_t count = 0;
-    // Where `read` lies in the area, advanced record by record: a division
-    // per record would cost more than the rest of reading its header.
-    std::uint64_t at = read % capacity;
-    while (read < write) {
-        const auto length = area_.load<std::uint32_t>(at + record::kLength);
-        const auto type = area_.load<std::uint16_t>(at + record::kType);
-        check_record(read, at, length, type, write - read, capacity);
-        if (type == record::kTypePacket) {
-            // The whole header in one read (gathered first only when it
-            // is split across two pages of a scattered area).
-            std::array<std::byte, record::kHeaderBytes> gathered;
-            std::span<const std::byte> bytes = area_.view(at, record::kHeaderBytes);
-            if (bytes.size() != record::kHeaderBytes) {
-                area_.read(at, gathered);
-                bytes = gathered;
-            }
-            const RecordHeader h = decode_header(bytes.data());
-            if (record_bytes(h.captured_length) != length)
-                throw corrupt(read, at,
-                              "has length " + std::to_string(length) + " but its captured length " +
-                                  std::to_string(h.captured_length) + " needs " +
-                                  std::to_string(record_bytes(h.captured_length)));
-            // A gap in the sequence is exactly the records overwritten unread.
-            lost_ += h.sequence - next_sequence_;
-            next_sequence_ = h.sequence + 1;
-            // The sink copies the slice out before the read position moves
-            // past it (below), so it can read it where it lies; only a slice
-            // split across two pages of a scattered area is gathered first.
-            std::span<const std::byte> slice =
-                area_.view(at + record::kHeaderBytes, h.captured_length);
-            if (slice.size() != h.captured_length) {
-                slice_.resize(h.captured_length);
-                area_.read(at + record::kHeaderBytes, slice_);
-                slice = slice_;
-            }
-            sink(h, slice);
-            ++count;
-        }
-        read += length;
-        // check_record keeps every record inside the area, so the position
-        // reaches its end exactly, after the padding, and wraps to 0.
-        at += length;
-        if (at == capacity) at = 0;
-    }
+void LogReader::refuse_record(std::uint64_t position, std::uint64_t offset, std::uint32_t length,
+                              std::uint16_t type, std::uint64_t left, std::uint64_t capacity) {
+    check_record(position, offset, length, type, left, capacity);
+    throw corrupt(position, offset, "cannot be stepped over");  // (check_record threw already)
+}
+
+void LogReader::refuse_captured_length(std::uint64_t position, std::uint64_t offset,
+                                       std::uint32_t length, std::uint32_t captured) {
+    throw corrupt(position, offset,
+                  "has length " + std::to_string(length) + " but its captured length " +
+                      std::to_string(captured) + " needs " +
+                      std::to_string(record_bytes(captured)));
+}
+
+void LogReader::gather_header(std::uint64_t at, std::array<std::byte, record::kHeaderBytes>& into) {
+    area_.read(at, into);
+}
+
+std::span<const std::byte> LogReader::gather_slice(std::uint64_t at, std::uint32_t length) {
+    slice_.resize(length);
+    area_.read(at, slice_);
+    return slice_;
+}
+
+void LogReader::finish_drain(std::uint64_t read, std::uint64_t write, std::uint64_t count) {
     // Records overwritten after the last one read are lost too.
     const std::uint64_t written = field(control::kNextSequence);
     if (read == write && written > next_sequence_) {
@@ -96,8 +71,6 @@ std::uint64_t LogReader::drain(Sink sink) {
     }
     control_.store<std::uint64_t>(control::kReadPos, read);
     read_ += count;
-    return count;
 }
-// [/capture:reader-drain]
 
 }  // namespace capture

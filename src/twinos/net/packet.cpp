@@ -63,9 +63,10 @@ std::uint16_t fold16(std::uint32_t total) {
     return static_cast<std::uint16_t>(~fold16(fold32(std::uint64_t{folded} + sum)));
 }
 
-}  // namespace
-
-std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum) {
+// internet_checksum's work, inline into it and into every frame's UDP
+// parse, which then makes one call less per frame (chapter 7).
+[[gnu::always_inline]] inline std::uint16_t checksum_from(std::span<const std::byte> bytes,
+                                                          std::uint32_t sum) {
     const std::byte* p = bytes.data();
     std::size_t n = bytes.size();
     std::uint64_t wide = 0;
@@ -113,6 +114,11 @@ std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t 
         total += tail;
     }
     return finish(total, sum);
+}
+}  // namespace
+
+std::uint16_t internet_checksum(std::span<const std::byte> bytes, std::uint32_t sum) {
+    return checksum_from(bytes, sum);
 }
 
 namespace {
@@ -209,8 +215,8 @@ std::optional<UdpDatagram> parse_udp_frame(std::span<const std::byte> frame) {
     const std::uint32_t source_ip = get32(ip + 12);
     const std::uint32_t destination_ip = get32(ip + 16);
     if (get16(udp + 6) != 0 &&
-        internet_checksum({udp, udp_length}, pseudo_header_sum(source_ip, destination_ip,
-                                                               kIpProtocolUdp, udp_length)) != 0) {
+        checksum_from({udp, udp_length}, pseudo_header_sum(source_ip, destination_ip,
+                                                           kIpProtocolUdp, udp_length)) != 0) {
         return parsed;
     }
     parsed.emplace();
