@@ -12,36 +12,36 @@ LogCorrupt corrupt(std::uint64_t position, std::uint64_t offset, const std::stri
                       " (area offset " + std::to_string(offset) + ") " + what);
 }
 
-void check_record(std::uint64_t position, std::uint64_t offset, std::uint32_t length,
-                  std::uint16_t type, std::uint64_t left, std::uint64_t capacity) {
-    if (length == 0 || length % record::kAlignment != 0)
-        throw corrupt(position, offset,
-                      "has length " + std::to_string(length) + ", not a positive multiple of " +
-                          std::to_string(record::kAlignment));
-    if (length > left)
-        throw corrupt(position, offset,
-                      "has length " + std::to_string(length) + " but only " + std::to_string(left) +
-                          " bytes were published");
-    // The writer pads to the end rather than let a record straddle it.
-    if (length > capacity - offset)
-        throw corrupt(position, offset,
-                      "has length " + std::to_string(length) + ", which runs past the end of the " +
-                          std::to_string(capacity) + "-byte area");
-    if (type != record::kTypePacket && type != record::kTypePadding)
-        throw corrupt(position, offset,
-                      "has type " + std::to_string(type) + ", neither packet nor padding");
-    if (type == record::kTypePacket && length < record::kHeaderBytes)
-        throw corrupt(position, offset,
-                      "is a packet record of length " + std::to_string(length) +
-                          ", shorter than its own " + std::to_string(record::kHeaderBytes) +
-                          "-byte header");
-}
 }  // namespace
 
-void LogReader::refuse_record(std::uint64_t position, std::uint64_t offset, std::uint32_t length,
-                              std::uint16_t type, std::uint64_t left, std::uint64_t capacity) {
-    check_record(position, offset, length, type, left, capacity);
-    throw corrupt(position, offset, "cannot be stepped over");  // (check_record threw already)
+void LogReader::refuse_record(RecordFault fault, std::uint64_t position, std::uint64_t offset,
+                              std::uint32_t length, std::uint16_t type, std::uint64_t left,
+                              std::uint64_t capacity) {
+    const std::string has_length = "has length " + std::to_string(length);
+    switch (fault) {
+        case RecordFault::kBadLength:
+            throw corrupt(
+                position, offset,
+                has_length + ", not a positive multiple of " + std::to_string(record::kAlignment));
+        case RecordFault::kPastPublished:
+            throw corrupt(
+                position, offset,
+                has_length + " but only " + std::to_string(left) + " bytes were published");
+        case RecordFault::kPastEnd:
+            throw corrupt(position, offset,
+                          has_length + ", which runs past the end of the " +
+                              std::to_string(capacity) + "-byte area");
+        case RecordFault::kBadType:
+            throw corrupt(position, offset,
+                          "has type " + std::to_string(type) + ", neither packet nor padding");
+        case RecordFault::kShortPacket:
+        case RecordFault::kSteppable:  // (never passed: drain calls this only on a fault)
+            break;
+    }
+    throw corrupt(position, offset,
+                  "is a packet record of length " + std::to_string(length) +
+                      ", shorter than its own " + std::to_string(record::kHeaderBytes) +
+                      "-byte header");
 }
 
 void LogReader::refuse_captured_length(std::uint64_t position, std::uint64_t offset,

@@ -57,19 +57,34 @@ public:
     std::uint64_t field(std::uint32_t offset) const { return control_.load<std::uint64_t>(offset); }
 
 private:
-    // What drain checks of every record, inline; what it does when a check
-    // fails, or when a header or slice is split across two pages of a
-    // scattered area, out of line (log_reader.cpp).
-    static bool steppable(std::uint32_t length, std::uint16_t type, std::uint64_t left,
-                          std::uint64_t room) {
-        return length != 0 && length % record::kAlignment == 0 && length <= left &&
-               length <= room &&
-               (type == record::kTypePadding ||
-                (type == record::kTypePacket && length >= record::kHeaderBytes));
+    // What drain checks of every record, inline, as one list: the first
+    // condition a record fails, or kSteppable. Its text, when a check
+    // fails, and the gathering of a header or slice split across two pages
+    // of a scattered area, are out of line (log_reader.cpp).
+    enum class RecordFault {
+        kSteppable,
+        kBadLength,
+        kPastPublished,
+        kPastEnd,
+        kBadType,
+        kShortPacket
+    };
+    static RecordFault record_fault(std::uint32_t length, std::uint16_t type, std::uint64_t left,
+                                    std::uint64_t room) {
+        if (length == 0 || length % record::kAlignment != 0) return RecordFault::kBadLength;
+        if (length > left) return RecordFault::kPastPublished;
+        // The writer pads to the end rather than let a record straddle it.
+        if (length > room) return RecordFault::kPastEnd;
+        if (type != record::kTypePacket && type != record::kTypePadding)
+            return RecordFault::kBadType;
+        if (type == record::kTypePacket && length < record::kHeaderBytes)
+            return RecordFault::kShortPacket;
+        return RecordFault::kSteppable;
     }
-    [[noreturn]] static void refuse_record(std::uint64_t position, std::uint64_t offset,
-                                           std::uint32_t length, std::uint16_t type,
-                                           std::uint64_t left, std::uint64_t capacity);
+    [[noreturn]] static void refuse_record(RecordFault fault, std::uint64_t position,
+                                           std::uint64_t offset, std::uint32_t length,
+                                           std::uint16_t type, std::uint64_t left,
+                                           std::uint64_t capacity);
     [[noreturn]] static void refuse_captured_length(std::uint64_t position, std::uint64_t offset,
                                                     std::uint32_t length, std::uint32_t captured);
     void gather_header(std::uint64_t at, std::array<std::byte, record::kHeaderBytes>& into);
@@ -99,8 +114,9 @@ std::uint64_t LogReader::drain(Sink&& sink) {
     while (read < write) {
         const auto length = area_.load<std::uint32_t>(at + record::kLength);
         const auto type = area_.load<std::uint16_t>(at + record::kType);
-        if (!steppable(length, type, write - read, capacity - at)) [[unlikely]]
-            refuse_record(read, at, length, type, write - read, capacity);
+        const RecordFault fault = record_fault(length, type, write - read, capacity - at);
+        if (fault != RecordFault::kSteppable) [[unlikely]]
+            refuse_record(fault, read, at, length, type, write - read, capacity);
         if (type == record::kTypePacket) {
             // The whole header in one read (gathered first only when it
             // is split across two pages of a scattered area).
@@ -127,7 +143,7 @@ std::uint64_t LogReader::drain(Sink&& sink) {
             ++count;
         }
         read += length;
-        // steppable keeps every record inside the area, so the position
+        // record_fault keeps every record inside the area, so the position
         // reaches its end exactly, after the padding, and wraps to 0.
         at += length;
         if (at == capacity) at = 0;

@@ -49,8 +49,7 @@ void BackgroundWriter::write(const capture::RecordHeader& header, std::span<cons
     if (batch.count == kBatchRecords || batch.used >= kBatchBytes) [[unlikely]] {
         return copy_and_hand_over(at, slice);
     }
-    // (One memcpy: a vector's insert costs more than a 54-byte copy.)
-    if (!slice.empty()) std::memcpy(batch.bytes.data() + at, slice.data(), slice.size());
+    batch.copy_slice(at, slice);
 }
 
 void BackgroundWriter::write_growing(const capture::RecordHeader& header,
@@ -60,7 +59,7 @@ void BackgroundWriter::write_growing(const capture::RecordHeader& header,
 }
 
 void BackgroundWriter::copy_and_hand_over(std::size_t at, std::span<const std::byte> slice) {
-    if (!slice.empty()) std::memcpy(filling_.bytes.data() + at, slice.data(), slice.size());
+    filling_.copy_slice(at, slice);
     hand_over();
 }
 
