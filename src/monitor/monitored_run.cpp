@@ -105,10 +105,16 @@ void MonitoredRun::play_replay() {
     link.set_replay_pace(options_.pacing.pace, options_.pacing.speed);
     link.play(*source, twin.machine().clock().now());
     // Run from arrival to arrival; the AP's reads are events in between.
+    // A stop request (Ctrl-C) and the progress line are looked at every
+    // kArrivalsBetweenChecks arrivals, not every one: asking costs a call
+    // through a std::function per frame, and a stop then comes at most a
+    // few hundred frames -- microseconds of host time -- later.
     std::uint64_t told = 0;
     try {
         while (link.playing() && !stop_requested()) {
-            twinos::edge::advance_replay(twin);
+            for (int i = 0; i < kArrivalsBetweenChecks && link.playing(); ++i) {
+                twinos::edge::advance_replay(twin);
+            }
             if (options_.on_progress && link.counters().to_nic >= told + 65536) {
                 told = link.counters().to_nic;
                 options_.on_progress(told);

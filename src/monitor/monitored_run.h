@@ -76,7 +76,8 @@ struct MonitoredRunOptions {
     bool background_writer = false;  ///< See `read_ahead`.
     /// Skip polls that would find nothing (see `next_poll_after`).
     bool skip_idle_polls = true;
-    /// Asked between steps; true ends the traffic early (Ctrl-C).
+    /// Asked between steps (in a replay, every 256 arrivals); true ends the
+    /// traffic early (Ctrl-C).
     std::function<bool()> stop_requested;
     /// Told every 65 536 replayed frames (a progress line).
     std::function<void(std::uint64_t frames)> on_progress;
@@ -129,6 +130,8 @@ public:
     twinos::edge::LossLedger ledger();
 
 private:
+    // How many arrivals a replay runs between two looks at a stop request.
+    static constexpr int kArrivalsBetweenChecks = 256;
     void start_in_preceding(twinos::os::Kernel& preceding);
     void poll_at(twinos::machine::Ticks at);
     twinos::machine::Ticks next_poll_after(twinos::machine::Ticks at);
