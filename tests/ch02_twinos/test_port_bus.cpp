@@ -97,6 +97,23 @@ TEST_F(PortBusTest, AccessRunningPastTheEndOfTheDeviceFaults) {
     EXPECT_THROW(bus.in(OsId::Preceding, Port{0x10f}, IoWidth::Word), IoFault);
 }
 
+// The route remembered for the next access (PortBus::route) must not carry
+// an access that starts below the device, even one whose last bytes reach
+// into it: each of these is searched, and faults as no device's.
+TEST_F(PortBusTest, AnAccessJustBelowARememberedRouteIsSearchedAndFaults) {
+    PortIo io(bus, OsId::Preceding);
+    io.out8(Port{0x100}, 1);  // the route to probe_p is remembered
+    for (std::uint16_t below = 0xfc; below <= 0xff; ++below) {
+        SCOPED_TRACE(below);
+        EXPECT_THROW(bus.in(OsId::Preceding, Port{below}, IoWidth::Dword), IoFault);
+        EXPECT_THROW(bus.out(OsId::Preceding, Port{below}, IoWidth::Byte, 2), IoFault);
+    }
+    EXPECT_EQ(bus.counters(OsId::Preceding).direct, 1u);
+    EXPECT_EQ(bus.counters(OsId::Preceding).faults, 8u);
+    EXPECT_EQ(dev_p.writes.size(), 1u);
+    EXPECT_TRUE(dev_p.reads.empty());
+}
+
 TEST_F(PortBusTest, ATrapForTheOwnerIsRefused) {
     RecordingTrap trap;
     EXPECT_THROW(bus.install_trap("bad", PortRange{Port{0x100}, 4}, OsId::Preceding, trap),

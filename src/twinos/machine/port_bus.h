@@ -80,6 +80,9 @@ class PortBus {
 public:
     /// A bus that stamps its trace lines with `clock`'s time.
     PortBus(const EventQueue& clock, Trace& trace) : clock_(clock), trace_(trace) {}
+    // The remembered routes point into the bus's own counters.
+    PortBus(const PortBus&) = delete;
+    PortBus& operator=(const PortBus&) = delete;
 
     // PortBus — public interface
 
@@ -105,7 +108,7 @@ public:
         // are stamped with the CPU's time there (Trace::CpuWork).
         const LastRoute& last = last_route_[index_of(who)];
         if (last.covers(port, width) && trace_.mask() == 0) [[likely]] {
-            count_routed(who, last.route);
+            ++*last.counted;
             return last.route.handler->port_in(port, width);
         }
         return in_searched(who, port, width);
@@ -115,7 +118,7 @@ public:
     void out(OsId who, Port port, IoWidth width, std::uint32_t value) {
         const LastRoute& last = last_route_[index_of(who)];
         if (last.covers(port, width) && trace_.mask() == 0) [[likely]] {
-            count_routed(who, last.route);
+            ++*last.counted;
             last.route.handler->port_out(port, width, value);
             return;
         }
@@ -151,24 +154,28 @@ private:
     };
     // The last route each OS took and the ports it holds for: a driver
     // talks to one device in bursts, so most accesses skip the search.
-    // Forgotten whenever a device or trap comes or goes.
+    // Forgotten whenever a device or trap comes or goes. Kept in the form
+    // the inline check wants (chapter 7): the first port and how many, 0
+    // when there is no route, and the counter the route adds to.
     struct LastRoute {
-        PortRange ports;
+        std::uint16_t base = 0;
+        std::uint32_t count = 0;  // 0: no route remembered
         Route route{nullptr, nullptr, false};
+        std::uint64_t* counted = nullptr;  // &counters_[os].direct or .trapped
+        // Every byte of the access inside [base, base + count). A port below
+        // the base wraps to a huge offset in 32 bits, and adding the width
+        // in 64 cannot wrap back, so one comparison decides.
         bool covers(Port port, IoWidth width) const {
-            return route.handler != nullptr && ports.covers(port, width_bytes(width));
+            const std::uint32_t offset = std::uint32_t{port.value()} - base;
+            return std::uint64_t{offset} + width_bytes(width) <= count;
         }
     };
-    void count_routed(OsId who, const Route& route) {
-        IoCounters& count = counters_[index_of(who)];
-        ++(route.trapped ? count.trapped : count.direct);
-    }
     // Decide where an access goes: the same device (or trap) as this OS's
     // last access gives the same answer, anything else is searched.
     Route route(OsId who, Port port, IoWidth width, bool is_out) {
         const LastRoute& last = last_route_[index_of(who)];
         if (last.covers(port, width)) {
-            count_routed(who, last.route);
+            ++*last.counted;
             return last.route;
         }
         return search_route(who, port, width, is_out);
