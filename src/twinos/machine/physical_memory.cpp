@@ -13,7 +13,8 @@ namespace twinos::machine {
 
 void PhysicalMemory::FreeDeleter::operator()(std::byte* p) const { std::free(p); }
 
-PhysicalMemory::PhysicalMemory(std::uint64_t size_bytes) : size_(size_bytes) {
+PhysicalMemory::PhysicalMemory(std::uint64_t size_bytes)
+    : size_(size_bytes), word_starts_(size_bytes >= 4 ? size_bytes - 3 : 0) {
     // calloc of a large block maps fresh zero pages from the host kernel, so
     // untouched simulated RAM costs no host memory. A vector would write
     // every byte up front.
