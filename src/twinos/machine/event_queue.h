@@ -168,6 +168,8 @@ private:
     Event pop_later();
     // Throws the logic_error for an event scheduled in the past.
     [[noreturn]] static void refuse_past(std::string_view name);
+    // Throws the logic_error for an advance past a waiting event.
+    [[noreturn]] static void refuse_skip();
     // The handler of an event scheduled with an Action: runs the action
     // waiting in slot `word`.
     void run_action(std::uint64_t slot);
@@ -238,6 +240,12 @@ inline void EventQueue::schedule(ScheduleKey, Ticks at, std::string_view name,
     push(at, next_sequence_++, handler);
 }
 // [/twinos:event-schedule]
+
+inline void EventQueue::advance_to(Ticks t) {
+    if (soon_size_ != 0 && soon_[soon_size_ - 1].at < t) [[unlikely]]
+        refuse_skip();
+    if (t > now_) now_ = t;
+}
 
 // [twinos:event-fire]
 inline bool EventQueue::fire_next_until(Ticks limit) {
