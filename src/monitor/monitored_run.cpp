@@ -108,7 +108,7 @@ void MonitoredRun::play_replay() {
     // A stop request (Ctrl-C) and the progress line are looked at every
     // kArrivalsBetweenChecks arrivals, not every one: asking costs a call
     // through a std::function per frame, and a stop then comes at most a
-    // few hundred frames -- microseconds of host time -- later.
+    // few hundred frames -- a fraction of a millisecond of host time -- later.
     std::uint64_t told = 0;
     try {
         while (link.playing() && !stop_requested()) {
