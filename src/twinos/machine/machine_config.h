@@ -35,8 +35,12 @@ struct PortRange {
     std::uint32_t count = 0;  ///< Number of ports; never 0 for a device.
 
     /// True when every byte of a `width_bytes`-wide access at `port` is inside.
+    /// One comparison (the port bus asks on every access, chapter 7): a port
+    /// below `base` wraps, in 32 bits, far out of range, and adding the width
+    /// in 64 bits cannot wrap it back. An empty range covers nothing.
     bool covers(Port port, std::uint32_t width_bytes = 1) const {
-        return port >= base && std::uint32_t{port.value()} - base.value() + width_bytes <= count;
+        const std::uint32_t offset = std::uint32_t{port.value()} - base.value();
+        return std::uint64_t{offset} + width_bytes <= count;
     }
     /// True when the two ranges share at least one port.
     bool overlaps(const PortRange& other) const {

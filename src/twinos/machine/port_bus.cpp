@@ -97,10 +97,7 @@ PortBus::Route PortBus::search_route(OsId who, Port port, IoWidth width, bool is
     // 2. The owner talks to its device directly.
     if (dev->owner == who) {
         ++count.direct;
-        last = {dev->ports.base.value(),
-                dev->ports.count,
-                {dev->handler, &dev->name, false},
-                &count.direct};
+        last = {dev->ports, {dev->handler, &dev->name, false}, &count.direct};
         return last.route;
     }
     // 3. A non-owner reaches the device only through a trap installed for it.
@@ -111,8 +108,7 @@ PortBus::Route PortBus::search_route(OsId who, Port port, IoWidth width, bool is
             const std::uint32_t from = std::max(t.ports.base.value(), dev->ports.base.value());
             const std::uint32_t to = std::min(t.ports.base.value() + t.ports.count,
                                               dev->ports.base.value() + dev->ports.count);
-            last = {static_cast<std::uint16_t>(from),
-                    to - from,
+            last = {PortRange{Port{static_cast<std::uint16_t>(from)}, to - from},
                     {t.handler, &t.name, true},
                     &count.trapped};
             return last.route;

@@ -154,20 +154,16 @@ private:
     };
     // The last route each OS took and the ports it holds for: a driver
     // talks to one device in bursts, so most accesses skip the search.
-    // Forgotten whenever a device or trap comes or goes. Kept in the form
-    // the inline check wants (chapter 7): the first port and how many, 0
-    // when there is no route, and the counter the route adds to.
+    // Forgotten whenever a device or trap comes or goes. No route is an
+    // empty range, which covers nothing, and the route keeps the counter it
+    // adds to, so the inline check is one comparison and the count one
+    // increment (chapter 7).
     struct LastRoute {
-        std::uint16_t base = 0;
-        std::uint32_t count = 0;  // 0: no route remembered
+        PortRange ports;  // count 0: no route remembered
         Route route{nullptr, nullptr, false};
         std::uint64_t* counted = nullptr;  // &counters_[os].direct or .trapped
-        // Every byte of the access inside [base, base + count). A port below
-        // the base wraps to a huge offset in 32 bits, and adding the width
-        // in 64 cannot wrap back, so one comparison decides.
         bool covers(Port port, IoWidth width) const {
-            const std::uint32_t offset = std::uint32_t{port.value()} - base;
-            return std::uint64_t{offset} + width_bytes(width) <= count;
+            return ports.covers(port, width_bytes(width));
         }
     };
     // Decide where an access goes: the same device (or trap) as this OS's
