@@ -28,6 +28,10 @@ PcapWriter::PcapWriter(const std::string& path, std::uint32_t snaplen)
     if (file != nullptr) {
         buffer_.resize(256 * 1024);
         std::setvbuf(file, buffer_.data(), _IOFBF, buffer_.size());
+        // One thread at a time writes the stream (the writer thread, then
+        // finish() after it is joined): pcap_dump's two fwrites a record
+        // need not take and release its lock, an atomic instruction each.
+        __fsetlocking(file, FSETLOCKING_BYCALLER);
         dumper_ = pcap_dump_fopen(dead_, file);
         if (dumper_ == nullptr) std::fclose(file);
     }

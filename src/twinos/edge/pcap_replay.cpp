@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 
+#include <stdio_ext.h>
 #include <unistd.h>
 
 namespace twinos::edge {
@@ -27,6 +28,11 @@ std::unique_ptr<PcapReplay> PcapReplay::open(const std::string& path) {
     if (file == nullptr) throw ReplayError(shown + ": " + std::strerror(errno));
     auto buffer = std::make_unique<char[]>(kReadBufferBytes);
     std::setvbuf(file, buffer.get(), _IOFBF, kReadBufferBytes);
+    // One thread at a time reads the stream (the read-ahead thread, once
+    // it is started), so stdio need not lock it: libpcap's two freads a
+    // record each took and released the stream's lock, an atomic
+    // instruction that was most of the reader thread's time (chapter 7).
+    __fsetlocking(file, FSETLOCKING_BYCALLER);
     // Classic pcap (micro- or nanosecond, either byte order) keeps record
     // offsets by arithmetic; pcapng asks the file where it is. A pipe cannot
     // be looked at twice: its offsets are not known.
