@@ -11,7 +11,9 @@ side by side, it times
 
 and prints the median wall time of each over --repeats runs, the peak
 resident memory (from GNU time), packets per second and the ratio
-twinos / tool. A ratio at or below 1.0 means twinos is at least as fast while
+twinos / tool. The tool's runs and ours alternate, and the report also gives
+the median of the pair ratios and their quartiles ("pairs"), which the
+machine's drift from one minute to the next does not move (chapter 7). A ratio at or below 1.0 means twinos is at least as fast while
 simulating the whole path: NIC DMA, pseudo NIC, trapped driver I/O, BPF,
 ring copy, monitor read.
 
@@ -68,13 +70,38 @@ def fill(argv, twinos, source, output):
     return [table.get(word, word) for word in argv]
 
 
-def measure(argv, repeats, scratch):
-    runs = [timed(argv, scratch) for _ in range(repeats)]
+def summary(runs):
     return {
         "median_s": statistics.median(s for s, _ in runs),
         "min_s": min(s for s, _ in runs),
         "peak_rss_kib": max(r for _, r in runs),
     }
+
+
+def measure_pairs(tool_argv, our_argv, repeats, scratch):
+    """Each of `repeats` runs of the tool right beside one of ours.
+
+    The machine's speed drifts within a minute (chapter 7), so five runs of
+    the tool and then five of ours would compare two moments. Here they
+    alternate, the order swapped every other pair, and besides the two
+    medians the report has the median of the pair ratios (ours / tool) and
+    their quartiles, in which the drift cancels.
+    """
+    tool_runs, our_runs = [], []
+    for i in range(repeats):
+        if i % 2 == 0:
+            tool_runs.append(timed(tool_argv, scratch))
+            our_runs.append(timed(our_argv, scratch))
+        else:
+            our_runs.append(timed(our_argv, scratch))
+            tool_runs.append(timed(tool_argv, scratch))
+    ratios = [ours / tool for (ours, _), (tool, _) in zip(our_runs, tool_runs)]
+    if len(ratios) > 1:
+        low, _, high = statistics.quantiles(ratios, n=4, method="inclusive")
+    else:
+        low = high = ratios[0]
+    pairs = {"ratios": ratios, "median": statistics.median(ratios), "q1": low, "q3": high}
+    return summary(tool_runs), summary(our_runs), pairs
 
 
 def machine():
@@ -153,23 +180,28 @@ def main():
         print(f"# {results['machine']}; {args.frames} frames per input, "
               f"median of {args.repeats}")
         print(f"{'input':7} {'job':10} {'tool s':>8} {'twinos s':>9} {'ratio':>6} "
+              f"{'pairs':>5} {'quartiles':>9} "
               f"{'twinos pkt/s':>13} {'tool RSS':>9} {'twinos RSS':>10}")
         for name, sizes in INPUTS.items():
             source = generate(twinos, args.frames, sizes, work / f"{name}.pcap")
             for job, tool_argv, our_argv in COMPARISONS:
                 output = work / "out.pcap"
-                tool = measure(fill(tool_argv, twinos, source, output), args.repeats, work)
-                ours = measure(fill(our_argv, twinos, source, output), args.repeats, work)
+                tool, ours, pairs = measure_pairs(fill(tool_argv, twinos, source, output),
+                                                  fill(our_argv, twinos, source, output),
+                                                  args.repeats, work)
                 output.unlink(missing_ok=True)
                 row = {
                     "input": name, "job": job, "tool": tool_argv[0],
                     "tool_result": tool, "twinos_result": ours,
                     "ratio": ours["median_s"] / tool["median_s"],
+                    "pair_ratio": pairs,
                     "twinos_packets_per_s": args.frames / ours["median_s"],
                 }
                 results["rows"].append(row)
                 print(f"{name:7} {job:10} {tool['median_s']:8.3f} {ours['median_s']:9.3f} "
-                      f"{row['ratio']:6.2f} {row['twinos_packets_per_s']:13.0f} "
+                      f"{row['ratio']:6.2f} {pairs['median']:5.2f} "
+                      f"{pairs['q1']:4.2f}-{pairs['q3']:4.2f} "
+                      f"{row['twinos_packets_per_s']:13.0f} "
                       f"{tool['peak_rss_kib'] // 1024:7d}M {ours['peak_rss_kib'] // 1024:9d}M")
             source.unlink()
         if args.memory_factor:
