@@ -114,7 +114,7 @@ std::string summarize(std::span<const std::byte> slice, std::uint32_t slice_offs
         return line + ", IPv6 " +
                transport(r, at + 40, r.u8(at + 6), ipv6(r, at + 8), ipv6(r, at + 24));
     }
-    char t[8];
+    char t[16];  // room for any unsigned, though an EtherType has 4 digits
     std::snprintf(t, sizeof t, "0x%04x", type);
     return line + ", ethertype " + t;
 }
