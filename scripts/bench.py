@@ -13,8 +13,9 @@ and prints the median wall time of each over --repeats runs, the peak
 resident memory (from GNU time), packets per second and the ratio
 twinos / tool. The tool's runs and ours alternate, and the report also gives
 the median of the pair ratios and their quartiles ("pairs"), which the
-machine's drift from one minute to the next does not move (chapter 7). A ratio at or below 1.0 means twinos is at least as fast while
-simulating the whole path: NIC DMA, pseudo NIC, trapped driver I/O, BPF,
+machine's drift from one minute to the next does not move (chapter 7). A
+ratio at or below 1.0 means twinos is at least as fast while simulating the
+whole path: NIC DMA, pseudo NIC, trapped driver I/O, BPF,
 ring copy, monitor read.
 
 Then it checks that memory stays flat: `twinos run -r IN -w OUT -s 54` on a
@@ -78,6 +79,14 @@ def summary(runs):
     }
 
 
+def quartiles(values):
+    """(first quartile, median, third quartile) of `values`, by interpolation."""
+    if len(values) == 1:
+        return values[0], values[0], values[0]
+    low, _, high = statistics.quantiles(values, n=4, method="inclusive")
+    return low, statistics.median(values), high
+
+
 def measure_pairs(tool_argv, our_argv, repeats, scratch):
     """Each of `repeats` runs of the tool right beside one of ours.
 
@@ -96,11 +105,8 @@ def measure_pairs(tool_argv, our_argv, repeats, scratch):
             our_runs.append(timed(our_argv, scratch))
             tool_runs.append(timed(tool_argv, scratch))
     ratios = [ours / tool for (ours, _), (tool, _) in zip(our_runs, tool_runs)]
-    if len(ratios) > 1:
-        low, _, high = statistics.quantiles(ratios, n=4, method="inclusive")
-    else:
-        low = high = ratios[0]
-    pairs = {"ratios": ratios, "median": statistics.median(ratios), "q1": low, "q3": high}
+    low, middle, high = quartiles(ratios)
+    pairs = {"ratios": ratios, "median": middle, "q1": low, "q3": high}
     return summary(tool_runs), summary(our_runs), pairs
 
 

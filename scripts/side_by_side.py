@@ -36,7 +36,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import INPUTS, generate, machine  # noqa: E402
+from bench import INPUTS, generate, machine, quartiles  # noqa: E402
 
 # The jobs of bench.py, on our side only.
 JOBS = {"cut-54": ["-s", "54"], "full-copy": []}
@@ -63,14 +63,6 @@ def first_difference(a, b):
         if x != y:
             return f"byte offset {offset}: {x:#04x} in OLD's output, {y:#04x} in NEW's"
     return f"OLD's output has {len(left)} bytes, NEW's {len(right)}"
-
-
-def quartiles(values):
-    """(first quartile, median, third quartile) of `values`, by interpolation."""
-    if len(values) == 1:
-        return values[0], values[0], values[0]
-    low, _, high = statistics.quantiles(values, n=4, method="inclusive")
-    return low, statistics.median(values), high
 
 
 def compare(old, new, source, options, pairs, work):
