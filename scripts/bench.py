@@ -87,23 +87,34 @@ def quartiles(values):
     return low, statistics.median(values), high
 
 
-def measure_pairs(tool_argv, our_argv, repeats, scratch):
-    """Each of `repeats` runs of the tool right beside one of ours.
+def paired(first, second, repeats, after_pair=None):
+    """`repeats` results of each of two calls, each call right beside the other.
 
-    The machine's speed drifts within a minute (chapter 7), so five runs of
-    the tool and then five of ours would compare two moments. Here they
-    alternate, the order swapped every other pair, and besides the two
-    medians the report has the median of the pair ratios (ours / tool) and
-    their quartiles, in which the drift cancels.
+    The order is swapped every other pair, so neither always goes first;
+    `after_pair`, if given, is called once both of a pair have run. The
+    machine's speed drifts within a minute (chapter 7): runs of one command
+    and then runs of the other would compare two moments, a pair compares
+    the two commands.
     """
-    tool_runs, our_runs = [], []
+    firsts, seconds = [], []
     for i in range(repeats):
         if i % 2 == 0:
-            tool_runs.append(timed(tool_argv, scratch))
-            our_runs.append(timed(our_argv, scratch))
+            firsts.append(first())
+            seconds.append(second())
         else:
-            our_runs.append(timed(our_argv, scratch))
-            tool_runs.append(timed(tool_argv, scratch))
+            seconds.append(second())
+            firsts.append(first())
+        if after_pair is not None:
+            after_pair()
+    return firsts, seconds
+
+
+def measure_pairs(tool_argv, our_argv, repeats, scratch):
+    """Each of `repeats` runs of the tool right beside one of ours (`paired`):
+    besides the two medians, the median of the pair ratios (ours / tool) and
+    their quartiles, in which the drift cancels."""
+    tool_runs, our_runs = paired(lambda: timed(tool_argv, scratch),
+                                 lambda: timed(our_argv, scratch), repeats)
     ratios = [ours / tool for (ours, _), (tool, _) in zip(our_runs, tool_runs)]
     low, middle, high = quartiles(ratios)
     pairs = {"ratios": ratios, "median": middle, "q1": low, "q3": high}

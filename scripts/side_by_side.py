@@ -36,15 +36,12 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import INPUTS, generate, machine, quartiles  # noqa: E402
-
-# The jobs of bench.py, on our side only.
-JOBS = {"cut-54": ["-s", "54"], "full-copy": []}
+from bench import (COMPARISONS, INPUTS, fill, generate, machine, paired,  # noqa: E402
+                   quartiles)
 
 
-def timed_run(binary, source, output, options):
-    """Wall seconds of `binary run -r source -w output options`; exits if it fails."""
-    argv = [str(binary), "run", "-r", str(source), "-w", str(output), *options]
+def timed_run(argv):
+    """Wall seconds of `argv` (a twinos run); exits, with its stderr, if it fails."""
     start = time.perf_counter()
     proc = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     seconds = time.perf_counter() - start
@@ -65,29 +62,27 @@ def first_difference(a, b):
     return f"OLD's output has {len(left)} bytes, NEW's {len(right)}"
 
 
-def compare(old, new, source, options, pairs, work):
-    """`pairs` paired runs of one job: the times, the pair ratios, any difference."""
-    times = {"old": [], "new": []}
-    ratios = []
-    difference = None
+def compare(old, new, source, our_argv, pairs, work):
+    """`pairs` paired runs of one job (bench.py's `paired`): the times, the pair
+    ratios, and the first difference between the two outputs in any pair."""
     outputs = {"old": work / "old.out", "new": work / "new.out"}
-    binaries = {"old": old, "new": new}
-    for i in range(pairs):
-        order = ("old", "new") if i % 2 == 0 else ("new", "old")
-        pair = {}
-        for which in order:
-            pair[which] = timed_run(binaries[which], source, outputs[which], options)
-        times["old"].append(pair["old"])
-        times["new"].append(pair["new"])
-        ratios.append(pair["new"] / pair["old"])
+    difference = None
+
+    def check_outputs():
+        nonlocal difference
         if difference is None:
             difference = first_difference(outputs["old"], outputs["new"])
+
+    old_times, new_times = paired(
+        lambda: timed_run(fill(our_argv, old, source, outputs["old"])),
+        lambda: timed_run(fill(our_argv, new, source, outputs["new"])), pairs, check_outputs)
     for path in outputs.values():
         path.unlink(missing_ok=True)
+    ratios = [n / o for o, n in zip(old_times, new_times)]
     low, middle, high = quartiles(ratios)
     return {
-        "old_median_s": statistics.median(times["old"]),
-        "new_median_s": statistics.median(times["new"]),
+        "old_median_s": statistics.median(old_times),
+        "new_median_s": statistics.median(new_times),
         "ratios": ratios,
         "ratio_median": middle,
         "ratio_q1": low,
@@ -128,9 +123,9 @@ def main():
               f"{'quartiles':>13}  output")
         for name, sizes in INPUTS.items():
             source = generate(new, args.frames, sizes, work / f"{name}.pcap")
-            for job, options in JOBS.items():
+            for job, _, our_argv in COMPARISONS:
                 row = {"input": name, "job": job,
-                       **compare(old, new, source, options, args.pairs, work)}
+                       **compare(old, new, source, our_argv, args.pairs, work)}
                 results["rows"].append(row)
                 verdict = "same" if row["same_output"] else "DIFFERS: " + row["difference"]
                 print(f"{name:7} {job:10} {row['old_median_s']:7.3f} {row['new_median_s']:7.3f} "

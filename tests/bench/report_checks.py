@@ -22,12 +22,17 @@ def run_report(script, twinos, *options):
         return json.loads(report.read_text())
 
 
+def check_coverage(rows, failures, what=""):
+    """Every input with every job, once."""
+    pairs = [(r["input"], r["job"]) for r in rows]
+    want = {(i, j) for i in INPUTS for j in JOB_TOOLS}
+    if set(pairs) != want or len(pairs) != len(want):
+        failures.append(f"{what}rows {sorted(pairs)} != {sorted(want)}")
+
+
 def check_rows(rows, failures):
     """Every input with every job, each against its tool."""
-    pairs = {(r["input"], r["job"]) for r in rows}
-    want = {(i, j) for i in INPUTS for j in JOB_TOOLS}
-    if pairs != want:
-        failures.append(f"rows {sorted(pairs)} != {sorted(want)}")
+    check_coverage(rows, failures)
     for r in rows:
         if r["tool"] != JOB_TOOLS[r["job"]]:
             failures.append(f"{r['input']}/{r['job']}: compared against {r['tool']}")

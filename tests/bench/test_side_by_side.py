@@ -13,14 +13,13 @@ Runs scripts/side_by_side.py on tiny inputs twice (never for its speed):
     output cannot pass as a speed-up.
 """
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
 
-from report_checks import INPUTS, JOB_TOOLS
+from report_checks import INPUTS, JOB_TOOLS, check_coverage
 
 twinos, script = sys.argv[1], sys.argv[2]
 PAIRS = 3
@@ -48,10 +47,7 @@ def side_by_side(old, new, work):
 
 
 def check_rows(data, failures, what):
-    pairs = {(r["input"], r["job"]) for r in data["rows"]}
-    want = {(i, j) for i in INPUTS for j in JOB_TOOLS}
-    if pairs != want:
-        failures.append(f"{what}: rows {sorted(pairs)} != {sorted(want)}")
+    check_coverage(data["rows"], failures, f"{what}: ")
     for r in data["rows"]:
         name = f"{what} {r['input']}/{r['job']}"
         if len(r["ratios"]) != PAIRS:
