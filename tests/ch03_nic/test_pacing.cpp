@@ -121,6 +121,53 @@ TEST(ReplayPacing, AHeldWireWaitsForTheNicAndLosesNothing) {
     for (std::size_t i = 0; i < kTimes.size(); ++i) EXPECT_EQ(w.nic.stamps[i], kTimes[i]);
 }
 
+// The link offers a held wire's frame in one call (offer_from_wire) while
+// the trace is off, and asks and delivers apart while it shows the arrival:
+// both ways the same frames arrive at the same times, and are counted alike.
+TEST(ReplayPacing, AHeldWireIsTheSameTracedOrNot) {
+    struct Outcome {
+        std::vector<Ticks> arrivals;
+        std::vector<std::int64_t> stamps;
+        std::uint64_t to_nic, to_nic_bytes, holds;
+        Ticks held;
+        std::size_t arrival_lines = 0;
+    };
+    auto run = [](std::uint32_t mask) {
+        Wire w;
+        w.trace.set_mask(mask);
+        w.trace.keep_lines(true);
+        ListSource source(kTimes, kSizes);
+        w.link.set_replay_pace(ReplayPace::Hold, 1.0);
+        w.link.play(source, milliseconds(1));
+        w.run_until(milliseconds(1));
+        w.nic.paused = true;
+        w.run_until(milliseconds(5));
+        w.nic.paused = false;
+        w.link.resume();
+        w.run_until(milliseconds(10));
+        Outcome o{w.nic.arrivals,           w.nic.stamps,
+                  w.link.counters().to_nic, w.link.counters().to_nic_bytes,
+                  w.link.counters().holds,  w.link.counters().held};
+        for (const auto& line : w.trace.lines()) {
+            if (line.find("link: frame of") != std::string::npos) ++o.arrival_lines;
+        }
+        return o;
+    };
+    const Outcome quiet = run(0);
+    const Outcome traced = run(static_cast<std::uint32_t>(TraceFlag::Nic));
+    ASSERT_EQ(quiet.arrivals.size(), kTimes.size());
+    EXPECT_EQ(traced.arrivals, quiet.arrivals);
+    EXPECT_EQ(traced.stamps, quiet.stamps);
+    EXPECT_EQ(traced.to_nic, quiet.to_nic);
+    EXPECT_EQ(quiet.to_nic, kTimes.size()) << "each frame counted once, when the NIC took it";
+    EXPECT_EQ(traced.to_nic_bytes, quiet.to_nic_bytes);
+    EXPECT_EQ(traced.holds, 1u);
+    EXPECT_EQ(quiet.holds, 1u);
+    EXPECT_EQ(traced.held, quiet.held);
+    EXPECT_EQ(quiet.arrival_lines, 0u);
+    EXPECT_EQ(traced.arrival_lines, kTimes.size()) << "one arrival line per frame taken";
+}
+
 TEST(ReplayPacing, TheRecordedPaceIgnoresAPauseAndTheNicDropsWhatItCannotTake) {
     Wire w;
     ListSource source(kTimes, kSizes);

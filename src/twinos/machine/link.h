@@ -80,6 +80,16 @@ public:
     /// replayed record that was cut short (else the frame's own length).
     virtual void receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
                                    std::uint32_t original_length) = 0;
+    /// A frame on a held wire (`ReplayPace::Hold`): received as by
+    /// `receive_from_wire`, unless the NIC `needs_pause`; then it stays on
+    /// the wire and the answer is false. This is the whole of it; a NIC may
+    /// do the same in one call of its own (the 3c905's does: chapter 7).
+    virtual bool offer_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
+                                 std::uint32_t original_length) {
+        if (needs_pause()) return false;
+        receive_from_wire(frame, wire_time_ns, original_length);
+        return true;
+    }
 };
 
 /// What the link has carried.
@@ -191,6 +201,10 @@ private:
     [[gnu::always_inline]] inline void deliver(std::span<const std::byte> bytes,
                                                std::uint32_t original_length,
                                                std::int64_t wire_time_ns);
+    // The pending frame on a held wire: true when the NIC took it.
+    [[gnu::always_inline]] inline bool offer_pending();
+    [[gnu::always_inline]] inline void count_arrival(std::size_t bytes,
+                                                     std::uint32_t original_length);
 
     EventQueue& clock_;
     Trace& trace_;

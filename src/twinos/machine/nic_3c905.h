@@ -75,6 +75,9 @@ public:
     /// not go straight into host memory -- the FIFO holds frames, the upload
     /// engine is stalled or has no list, or the next UPD is still the host's.
     bool needs_pause() const override;
+    /// `LinkEndpoint::offer_from_wire`, in one call.
+    bool offer_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
+                         std::uint32_t original_length) override;
 
     /// What the card has done.
     const NicCounters& counters() const { return counters_; }
@@ -121,6 +124,11 @@ private:
     void discard_fifo();
 
     // Nic3c905 — upload engine (nic_upload.cpp)
+    // The bodies of receive_from_wire and needs_pause, inline into them and
+    // into offer_from_wire: a held wire's frame is then one call, not four.
+    [[gnu::always_inline]] inline void receive(std::span<const std::byte> frame,
+                                               const ReceiveNote& note);
+    [[gnu::always_inline]] inline bool pause_needed() const;
     void try_upload();
     // Upload what waits in the FIFO while the engine can; false when a
     // frame could not be uploaded (it stays first in the FIFO).

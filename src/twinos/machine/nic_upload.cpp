@@ -29,7 +29,10 @@ bool Nic3c905::accepts(std::span<const std::byte> frame) const {
 // [twinos:nic-receive]
 void Nic3c905::receive_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
                                  std::uint32_t original_length) {
-    const ReceiveNote note{wire_time_ns, original_length};
+    receive(frame, ReceiveNote{wire_time_ns, original_length});
+}
+
+inline void Nic3c905::receive(std::span<const std::byte> frame, const ReceiveNote& note) {
     if (!rx_enabled_) {
         ++counters_.rx_disabled;
         return;
@@ -70,7 +73,18 @@ bool Nic3c905::upload_from_fifo() {
     return true;
 }
 
-bool Nic3c905::needs_pause() const {
+// A held wire's frame: LinkEndpoint::offer_from_wire's two calls through
+// the interface, each body inline here instead (chapter 7).
+bool Nic3c905::offer_from_wire(std::span<const std::byte> frame, std::int64_t wire_time_ns,
+                               std::uint32_t original_length) {
+    if (pause_needed()) return false;
+    receive(frame, ReceiveNote{wire_time_ns, original_length});
+    return true;
+}
+
+bool Nic3c905::needs_pause() const { return pause_needed(); }
+
+inline bool Nic3c905::pause_needed() const {
     if (!rx_enabled_) return false;  // dropped and counted as disabled: no pause helps
     if (!rx_fifo_.empty() || upload_stalled() || up_list_ptr_ == 0) return true;
     // The card looks ahead at the next UPD, as the chip prefetches it.
