@@ -76,6 +76,42 @@ TEST(ReadAhead, FinishingEarlyStopsTheReaderAndEndsTheFrames) {
     EXPECT_EQ(inner.read(), read) << "nothing read after finish()";
 }
 
+// A frame's buffer is lent: the next call takes it back into its slot and
+// gives the caller back the buffer it had given for it. So the reader never
+// refills the buffer the machine has just read (chapter 7), and the
+// caller's own buffer never reaches the reader: it is never handed out as
+// a frame, and it is the caller's again when the frames end.
+TEST(ReadAhead, AFramesBufferIsLentUntilTheNextCall) {
+    CountingSource inner(1000);
+    ReadAheadSource ahead(inner, 16);
+    std::int64_t ts = 0;
+    WireFrame frame;
+    frame.bytes.reserve(123457);  // a buffer no frame of the source needs
+    const std::byte* const own = frame.bytes.data();
+    for (std::uint32_t i = 0; i < 1000; ++i) {
+        ASSERT_TRUE(ahead.next(ts, frame)) << "frame " << i;
+        ASSERT_NE(frame.bytes.data(), own) << "frame " << i << " came in the caller's own buffer";
+        expect_frame(i, ts, frame);
+    }
+    EXPECT_FALSE(ahead.next(ts, frame));
+    EXPECT_EQ(frame.bytes.data(), own) << "the caller's buffer is not back at the end";
+}
+
+// A caller may pass another frame each time: whatever it holds is its own,
+// and every frame still arrives whole and in order.
+TEST(ReadAhead, FramesTakenIntoDifferentObjectsStayWhole) {
+    CountingSource inner(600);
+    ReadAheadSource ahead(inner, 7);
+    std::int64_t ts = 0;
+    std::vector<WireFrame> frames(600);
+    std::vector<std::int64_t> times(600);
+    for (std::uint32_t i = 0; i < 600; ++i) ASSERT_TRUE(ahead.next(times[i], frames[i]));
+    WireFrame end;
+    EXPECT_FALSE(ahead.next(ts, end));
+    // Each frame kept after later calls: no buffer was refilled under it.
+    for (std::uint32_t i = 0; i < 600; ++i) expect_frame(i, times[i], frames[i]);
+}
+
 TEST(ReadAhead, AnEmptySourceEndsAtOnce) {
     CountingSource inner(0);
     ReadAheadSource ahead(inner);

@@ -73,11 +73,24 @@ bool ReadAheadSource::next(std::int64_t& timestamp_ns, machine::WireFrame& frame
     // Taking the next batch (a lock, perhaps a wait) is once in thousands of
     // frames and out of line, so a frame taken from the batch in hand saves
     // no registers for it (chapter 7).
+    // The buffer lent out with the frame before goes back to its own slot,
+    // and the caller's frame gets back the buffer it gave for it. Each slot
+    // so keeps its own buffer, which the reader fills again only a batch or
+    // two later, when the machine's core has long moved on from those lines.
+    // (Handing the reader the buffer the machine had just read instead made
+    // it write every line of every frame into lines still in the other
+    // core's cache: filling a batch took twice as long -- chapter 7.)
+    if (lent_ != nullptr) {
+        std::swap(frame.bytes, *lent_);
+        lent_ = nullptr;
+    }
     if (at_ == reading_.count && !take_next_batch()) return false;
     timestamp_ns = reading_.times[at_];
     // Swap, not move: both vectors keep their capacity for the next frame.
-    std::swap(frame.bytes, reading_.frames[at_].bytes);
-    frame.original_length = reading_.frames[at_].original_length;
+    machine::WireFrame& slot = reading_.frames[at_];
+    std::swap(frame.bytes, slot.bytes);
+    lent_ = &slot.bytes;
+    frame.original_length = slot.original_length;
     ++at_;
     // The reader thread wrote these bytes on the other core. The machine
     // reads them only when the frame arrives, after the current frame's whole

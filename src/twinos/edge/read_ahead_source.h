@@ -10,8 +10,9 @@
 // The frames, their order and their times are exactly the inner source's,
 // so the simulation stays deterministic; only host time changes. Memory is
 // three batches (the reader's, the one handed over, the machine's),
-// whatever the capture's length, and frame buffers are reused
-// (swapped, never freed), so a steady replay allocates nothing.
+// whatever the capture's length, and frame buffers are reused: each slot
+// lends its buffer with its frame until the next call (swapped, never
+// freed), so a steady replay allocates nothing.
 //
 // The inner source must not be touched by anyone else until `finish()` (or
 // the destructor) has stopped the reader -- then, e.g., its `error()` may
@@ -66,6 +67,9 @@ private:
     std::size_t batch_frames_;
     Batch reading_;  // the consumer's batch
     std::size_t at_ = 0;
+    // The slot of reading_ whose buffer the caller's frame holds until the
+    // next call (it holds the caller's buffer meanwhile); null if none.
+    std::vector<std::byte>* lent_ = nullptr;
     Batch filled_;  // handed over by the reader
     std::mutex mutex_;
     std::condition_variable changed_;
