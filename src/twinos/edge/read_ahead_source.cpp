@@ -70,9 +70,6 @@ void ReadAheadSource::read_batches() {
 }
 
 bool ReadAheadSource::next(std::int64_t& timestamp_ns, machine::WireFrame& frame) {
-    // Taking the next batch (a lock, perhaps a wait) is once in thousands of
-    // frames and out of line, so a frame taken from the batch in hand saves
-    // no registers for it (chapter 7).
     // The buffer lent out with the frame before goes back to its own slot,
     // and the caller's frame gets back the buffer it gave for it. Each slot
     // so keeps its own buffer, which the reader fills again only a batch or
@@ -84,6 +81,9 @@ bool ReadAheadSource::next(std::int64_t& timestamp_ns, machine::WireFrame& frame
         std::swap(frame.bytes, *lent_);
         lent_ = nullptr;
     }
+    // Taking the next batch (a lock, perhaps a wait) is once in thousands of
+    // frames and out of line, so a frame taken from the batch in hand saves
+    // no registers for it (chapter 7).
     if (at_ == reading_.count && !take_next_batch()) return false;
     timestamp_ns = reading_.times[at_];
     // Swap, not move: both vectors keep their capacity for the next frame.
